@@ -1,0 +1,28 @@
+/*
+ * pond/error.h: the one error convention of libpond (see pond.h).
+ */
+#ifndef POND_ERROR_H
+#define POND_ERROR_H
+
+typedef enum pond_error_code {
+    POND_OK = 0,
+    POND_ERROR = -1,      /* a failure with no more specific code (I/O, DuckDB) */
+    POND_ENOTFOUND = -2,  /* a pond, path, file or pattern match that does not exist */
+    POND_EEXISTS = -3,    /* something is in the way (existing output, non-empty directory) */
+    POND_EINVALID = -4,   /* bad user input: a bad pattern, CSV, YAML, SQL, option value */
+    POND_EBUSY = -5,      /* another process has the pond open */
+    POND_ENOMEM = -6,     /* out of memory */
+    POND_ECORRUPT = -7    /* the pond's content does not match its catalog (pond check) */
+} pond_error_code;
+
+/* The message of the last error on this thread; "" when there is none.
+ * Borrowed: valid until the next failing libpond call on this thread. */
+const char *pond_error_last(void);
+
+/* The code of the last error on this thread (POND_OK when there is none). */
+int pond_error_last_code(void);
+
+/* Forget the last error on this thread. */
+void pond_error_clear(void);
+
+#endif

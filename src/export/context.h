@@ -1,0 +1,82 @@
+/*
+ * export/context.h: the export context, one per pond export run (DESIGN.md section 3).
+ *
+ * It owns the run's in-memory DuckDB database (export_metadata and the tables custom stages
+ * make), the staging directory inside the output directory where every stage writes, and the
+ * list of outputs claimed so far.  Nothing reaches the output directory until
+ * pond_export_ctx_commit() moves the staged outputs into place; pond_export_ctx_free() on an
+ * uncommitted context removes the staging directory, leaving the output directory as it was.
+ *
+ *   open --(stages: claim/record/flush, add tables)--> commit --> free
+ *     \--------------------(any failure)--------------------------> free (staging removed)
+ */
+#ifndef POND_EXPORT_CONTEXT_H
+#define POND_EXPORT_CONTEXT_H
+
+#include <duckdb.h>
+#include <stdint.h>
+#include "pond.h"
+#include "glob/glob.h"
+#include "util/buf.h"
+
+typedef struct pond_export_ctx pond_export_ctx;
+
+/* Open a context for a run writing into opts->dir (created at commit if missing).
+ * Makes the in-memory database with an empty export_metadata table. */
+int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts);
+
+/* Remove the staging directory unless committed, close the database. NULL is a no-op. */
+void pond_export_ctx_free(pond_export_ctx *ctx);
+
+/* The run's connection (borrowed): every stage runs its SQL here. */
+duckdb_connection pond_export_ctx_con(pond_export_ctx *ctx);
+
+/* The options of the run (borrowed). */
+const pond_export_options *pond_export_ctx_options(pond_export_ctx *ctx);
+
+/* The pond being exported (borrowed). */
+pond *pond_export_ctx_pond(pond_export_ctx *ctx);
+
+/* The absolute output directory, and the absolute staging directory (borrowed). */
+const char *pond_export_ctx_dir(pond_export_ctx *ctx);
+const char *pond_export_ctx_staging(pond_export_ctx *ctx);
+
+/* Claim output rel_path (relative to the output directory, '/'-separated, no '..'): refuses
+ * (POND_EEXISTS, naming it) a path another output of this run already claimed, or one that
+ * exists in the output directory when the run has no --overwrite.  Creates its parent
+ * directories under staging and sets staged_path to where the stage must write it. */
+int pond_export_ctx_claim(pond_export_ctx *ctx, const char *rel_path, pond_buf *staged_path);
+
+/* One export_metadata row per capture of a written file (one row with capture_group -1 and
+ * capture_value '' when caps is empty), appended through the DuckDB appender.
+ * has_* = 0 stores NULL. Times are Unix milliseconds. */
+typedef struct pond_export_record {
+    const char *pattern;
+    const pond_captures *caps;
+    const char *file_path; /* relative to the output directory */
+    int has_start;
+    int64_t start_time;
+    int has_end;
+    int64_t end_time;
+    int has_row_count;
+    int64_t row_count;
+    int stage; /* 1-based */
+} pond_export_record;
+
+int pond_export_ctx_record(pond_export_ctx *ctx, const pond_export_record *rec);
+
+/* Make appended rows visible to queries (call at the end of a stage). */
+int pond_export_ctx_flush(pond_export_ctx *ctx);
+
+/* Table names in the context: export_metadata and each custom stage's output_table. */
+int pond_export_ctx_has_table(pond_export_ctx *ctx, const char *name);
+int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name);
+
+/* Write every context table to dir/<table>.parquet (--dump-tables). */
+int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir);
+
+/* Move every staged output into the output directory (replacing old ones under --overwrite);
+ * on failure put back what was moved, so the directory is as it was. */
+int pond_export_ctx_commit(pond_export_ctx *ctx);
+
+#endif

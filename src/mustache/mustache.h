@@ -1,0 +1,34 @@
+/*
+ * mustache/mustache.h: a Mustache template engine (the spec in shared/conformance/mustache-spec:
+ * interpolation, sections, inverted sections, comments, partials, set delimiters, inheritance
+ * with parents and blocks, dynamic names).  Text and a jansson JSON context in, text out; it
+ * knows nothing of DuckDB or the pond.
+ *
+ * A template is parsed once and rendered many times.  Partials and parents are fetched by name
+ * through a loader when first needed and kept parsed in the template's cache.
+ */
+#ifndef POND_MUSTACHE_H
+#define POND_MUSTACHE_H
+
+#include <jansson.h>
+#include "util/buf.h"
+
+typedef struct pond_mustache pond_mustache;
+
+/* Return the source of the partial or parent called name as a malloc'd string, with *origin
+ * set to a malloc'd name for messages (a file path; may be left NULL), or NULL when there is
+ * no such template (it then renders as empty, as the spec says). */
+typedef char *(*pond_mustache_loader)(const char *name, char **origin, void *ctx);
+
+/* Parse source.  origin names it in messages (a file path).  loader may be NULL (no
+ * partials).  A syntax error returns POND_EINVALID with "origin:line:column: what". */
+int pond_mustache_parse(pond_mustache **out, const char *source, const char *origin,
+                        pond_mustache_loader loader, void *loader_ctx);
+
+/* Render with context appended to out.  Errors (POND_EINVALID) come from partials that do not
+ * parse, with their origin, line and column. */
+int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out);
+
+void pond_mustache_free(pond_mustache *t);
+
+#endif
