@@ -1,0 +1,42 @@
+/*
+ * export/template_spec.h: a template spec (YAML) and its collections (DESIGN.md section 3).
+ *
+ *   collections:
+ *     - name: site pages
+ *       in_pattern: "/sites/*\/res=1d.series"   # which export_metadata rows (by pattern)
+ *       out_pattern: "sites/$0.html"            # one output per distinct expanded path
+ *       template: site.mustache                 # relative to the spec file
+ *       query: SELECT … WHERE capture_value = $0  # optional; $pattern, $0… bound
+ *
+ * Loading validates the whole file (file:line:column in messages) and parses every template
+ * once; rendering happens in the template stage (stage_template.c).
+ */
+#ifndef POND_EXPORT_TEMPLATE_SPEC_H
+#define POND_EXPORT_TEMPLATE_SPEC_H
+
+#include <stddef.h>
+#include "mustache/mustache.h"
+
+typedef struct pond_collection {
+    char *name;
+    char *in_pattern;
+    char *out_pattern;
+    char *template_path; /* resolved against the spec's directory */
+    char *query;         /* NULL: the collection's own export_metadata rows */
+    int line;            /* of the collection in the spec file */
+    pond_mustache *tmpl; /* parsed at load */
+} pond_collection;
+
+struct pond_template_spec {
+    char *path;
+    pond_collection *collections;
+    size_t ncollections;
+};
+typedef struct pond_template_spec pond_template_spec;
+
+/* Load, validate and parse the templates of the spec at path. */
+int pond_template_spec_load(pond_template_spec **out, const char *path);
+
+void pond_template_spec_free(pond_template_spec *spec);
+
+#endif
