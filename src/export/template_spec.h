@@ -3,7 +3,7 @@
  *
  *   collections:
  *     - name: site pages
- *       in_pattern: "/sites/*\/res=1d.series"   # which export_metadata rows (by pattern)
+ *       in_pattern: <a -p pattern>                # which export_metadata rows (by pattern)
  *       out_pattern: "sites/$0.html"            # one output per distinct expanded path
  *       template: site.mustache                 # relative to the spec file
  *       query: SELECT … WHERE capture_value = $0  # optional; $pattern, $0… bound
