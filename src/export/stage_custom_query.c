@@ -1,0 +1,108 @@
+/*
+ * export/stage_custom_query.c: the custom_query stage (DESIGN.md section 3).
+ *
+ * Runs the stage's sql in the run's DuckDB and keeps the result as table output_table, which
+ * later stages query like export_metadata.  The user's sql is SQL by design and runs as
+ * written, as exactly one statement; the table name is a validated identifier
+ * ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
+ * context and the message names the stage ("stage 2 'Build site index': sql error: …").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "export/pipeline.h"
+#include "export/sql_params.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
+{
+    int rc = POND_OK;
+    duckdb_connection con = pond_export_ctx_con(ctx);
+    duckdb_extracted_statements ext = NULL;
+    duckdb_result res;
+    int have_res = 0;
+    pond_buf sql = POND_BUF_INIT;
+    const char *name = st->output_table;
+    const char *label = st->name ? st->name : "custom query";
+    long long rows = 0;
+
+    if (!st->sql || !*st->sql) {
+        rc = pond_error_set(POND_EINVALID, "stage %d '%s': no sql", stage_no, label);
+        goto done;
+    }
+    if (!pond_export__sql_ident_ok(name)) {
+        rc = pond_error_set(POND_EINVALID,
+                            "stage %d '%s': output_table '%s' is not a name "
+                            "([A-Za-z_][A-Za-z0-9_]*)",
+                            stage_no, label, name ? name : "");
+        goto done;
+    }
+    if (strcmp(name, "export_metadata") == 0 || pond_export_ctx_has_table(ctx, name)) {
+        rc = pond_error_set(POND_EEXISTS, "stage %d '%s': table '%s' already exists", stage_no,
+                            label, name);
+        goto done;
+    }
+
+    /* Exactly one statement: the wrapper below must not run a second one on its own. */
+    idx_t n = duckdb_extract_statements(con, st->sql, &ext);
+    if (n == 0) {
+        const char *e = duckdb_extract_statements_error(ext);
+        rc = pond_error_set(POND_EINVALID, "stage %d '%s': sql error: %s", stage_no, label,
+                            e ? e : "no statement");
+        goto done;
+    }
+    if (n != 1) {
+        rc = pond_error_set(POND_EINVALID,
+                            "stage %d '%s': sql must be one statement, not %llu", stage_no,
+                            label, (unsigned long long)n);
+        goto done;
+    }
+
+    /* The statement as written, trailing ';' and blanks dropped, on its own lines so a
+     * trailing line comment cannot swallow anything. */
+    size_t len = strlen(st->sql);
+    while (len > 0 && (st->sql[len - 1] == ';' || st->sql[len - 1] == ' ' ||
+                       st->sql[len - 1] == '\t' || st->sql[len - 1] == '\n' ||
+                       st->sql[len - 1] == '\r'))
+        len--;
+    if ((rc = pond_buf_printf(&sql, "CREATE TABLE \"%s\" AS\n", name)) != POND_OK ||
+        (rc = pond_buf_put(&sql, st->sql, len)) != POND_OK ||
+        (rc = pond_buf_puts(&sql, "\n")) != POND_OK)
+        goto done;
+
+    have_res = 1;
+    if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
+        rc = pond_error_set(POND_EINVALID, "stage %d '%s': sql error: %s", stage_no, label,
+                            duckdb_result_error(&res));
+        goto done;
+    }
+    duckdb_destroy_result(&res);
+    have_res = 0;
+
+    pond_buf_clear(&sql);
+    if ((rc = pond_buf_printf(&sql, "SELECT count(*) FROM \"%s\"", name)) != POND_OK)
+        goto done;
+    have_res = 1;
+    if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "stage %d '%s': cannot count table '%s': %s", stage_no,
+                            label, name, duckdb_result_error(&res));
+        goto done;
+    }
+    rows = (long long)duckdb_value_int64(&res, 0, 0);
+
+    if ((rc = pond_export_ctx_add_table(ctx, name)) != POND_OK)
+        goto done;
+
+    const pond_export_options *opts = pond_export_ctx_options(ctx);
+    if (opts && opts->log)
+        fprintf(opts->log, "  table %s: %lld row%s\n", name, rows, rows == 1 ? "" : "s");
+
+done:
+    if (have_res)
+        duckdb_destroy_result(&res);
+    if (ext)
+        duckdb_destroy_extracted(&ext);
+    pond_buf_free(&sql);
+    return rc;
+}
