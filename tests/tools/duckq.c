@@ -3,7 +3,7 @@
  * then rows; NULL prints as empty).  Tests and the demo use it to read back what pond wrote
  * (Parquet, --dump-tables) with DuckDB itself, independently of libpond.
  *
- *   duckq "SELECT count(*) FROM read_parquet('out/**' || '/*.parquet')"
+ *   duckq "SELECT count(*) FROM read_parquet('out/data.parquet')"
  *   duckq -v files=a.parquet "SELECT * FROM read_parquet(getvariable('files'))"
  *
  * -v NAME=VALUE sets a DuckDB variable (bound, so values need no quoting) before the query.
