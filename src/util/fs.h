@@ -1,0 +1,69 @@
+/*
+ * util/fs.h: host file-system helpers (directories, whole-file I/O, durable writes).
+ *
+ * Every function that can fail returns POND_OK or a negative pond_error_code with the error
+ * set, naming the path and strerror(errno):  ENOENT -> POND_ENOTFOUND, EEXIST/ENOTEMPTY ->
+ * POND_EEXISTS, ENOMEM -> POND_ENOMEM, everything else -> POND_ERROR.
+ * Predicates (exists, is_dir) return 1 / 0 and never set the error.
+ * Paths are host paths (relative ones are relative to the working directory).  Output
+ * buffers are cleared before they are written; the caller frees them.
+ */
+#ifndef POND_UTIL_FS_H
+#define POND_UTIL_FS_H
+
+#include <stddef.h>
+#include "util/buf.h"
+
+/* Create directory path and any missing parents (mode 0777 & ~umask).  POND_OK when it
+ * already exists as a directory (or a symlink to one); POND_EEXISTS when a component exists
+ * and is not a directory. */
+int pond_fs_mkdir_p(const char *path);
+
+/* Remove path and, if it is a directory, everything below it.  POND_OK when path does not
+ * exist.  Symlinks are removed, never followed (path itself included). */
+int pond_fs_rm_rf(const char *path);
+
+/* 1 if something (file, directory, dangling symlink …) exists at path (lstat), else 0. */
+int pond_fs_exists(const char *path);
+
+/* 1 if path is a directory (following symlinks, stat), else 0. */
+int pond_fs_is_dir(const char *path);
+
+/* 1 if directory path has no entries besides "." and "..", 0 if it has some,
+ * <0 (error set) when it cannot be read (missing, not a directory, no permission). */
+int pond_fs_dir_is_empty(const char *path);
+
+/* fsync(2) the file or directory at path.  File systems that cannot fsync a directory
+ * (EINVAL) are accepted. */
+int pond_fs_fsync_path(const char *path);
+
+/* fsync the directory that holds path ("." for a bare name), so a rename or create of path
+ * is durable. */
+int pond_fs_fsync_parent(const char *path);
+
+/* Read the whole file at path into out (cleared first; always NUL-terminated, so a text file
+ * can be used as a C string; out->len is the byte count). */
+int pond_fs_read_file(const char *path, pond_buf *out);
+
+/* Replace path with data[0..len) atomically: write a temporary file in the same directory
+ * (mode 0666 & ~umask), fsync it, rename it over path, fsync the directory.  On failure path
+ * is untouched and the temporary file removed. */
+int pond_fs_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* Copy regular file src to dst (created or truncated, mode 0666 & ~umask), streaming in
+ * 1 MiB blocks, then fsync dst.  Does not fsync dst's directory. */
+int pond_fs_copy_file(const char *src, const char *dst);
+
+/* rename(2) from -> to, with a message naming both. */
+int pond_fs_rename(const char *from, const char *to);
+
+/* Make path absolute (prefixing the working directory when relative) and clean it
+ * lexically: repeated '/', "." and trailing '/' go, ".." removes the component before it
+ * ("/.." is "/").  Symlinks are not resolved; path need not exist.  POND_EINVALID if empty. */
+int pond_fs_abspath(const char *path, pond_buf *out);
+
+/* Create a new, private (0700) directory "<parent>/<prefix>XXXXXX" (mkdtemp) and put its
+ * path in out.  parent must exist. */
+int pond_fs_mktemp_dir(const char *parent, const char *prefix, pond_buf *out);
+
+#endif
