@@ -51,6 +51,6 @@ step "duckq: export_metadata per site and stage (plain DuckDB over tables/export
            make_timestamp(min(start_time) * 1000) AS first, make_timestamp(max(end_time) * 1000) AS last
     FROM read_parquet(getvariable('meta'))
     WHERE capture_group <= 0
-    GROUP BY ALL ORDER BY export_stage, site" | column -s, -t
+    GROUP BY ALL ORDER BY export_stage, site"
 
 printf '\nThe site: %s\n' "$work/site/index.html"
