@@ -5,6 +5,9 @@
 #ifndef POND_CLI_H
 #define POND_CLI_H
 
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
 #include "pond.h"
 
 /* Exit codes of the pond executable. */
@@ -26,6 +29,14 @@ typedef int (*cli_command_fn)(int argc, char **argv, const cli_global *g);
 /* Print "pond: <pond_error_last()>" to stderr and return CLI_EXIT_ERROR. */
 int cli_fail(void);
 
+/* Print "pond: <formatted message>" to stderr and return CLI_EXIT_ERROR (for user errors
+ * the CLI itself finds, before or beside libpond). */
+int cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
 /* Print "pond <cmd>: <message>" and a hint to run --help to stderr; return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -36,6 +47,49 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Open the pond named by g (or fail with a message saying to use --pond or POND). */
 int cli_open_pond(pond **out, const cli_global *g);
 
+/* ---- option parsing ----------------------------------------------------------------------- */
+
+/* Start parsing a command's options (resets getopt's state; call once per command). */
+void cli_options_begin(void);
+
+/* getopt_long over argv with the command's options.  shortopts is as for getopt (without a
+ * leading ':').  Returns the option's value, -1 when the options end, or '?' after printing a
+ * usage error for an unknown option or a missing argument (the command then returns
+ * CLI_EXIT_USAGE).  Options may follow operands; "--" ends the options. */
+int cli_next_option(int argc, char **argv, const char *shortopts,
+                    const struct option *longopts);
+
+/* ---- --help ------------------------------------------------------------------------------- */
+
+/* A command's help text.  Each field is plain text; options and examples hold one item a line
+ * (already indented by the caller's layout: "  -p, --parents   make parents"). */
+typedef struct cli_help {
+    const char *usage;       /* "pond mkdir [-p] PATH…" */
+    const char *summary;     /* one line, also shown by `pond help` */
+    const char *description; /* paragraphs; may be NULL */
+    const char *options;     /* the command's own options; --pond and --help are added */
+    const char *examples;
+} cli_help;
+
+/* Print help to stdout and return CLI_EXIT_OK. */
+int cli_print_help(const cli_help *help);
+
+/* ---- formatting --------------------------------------------------------------------------- */
+
+/* Format t (µs since the epoch) as ISO-8601 UTC into buf ("2024-07-20T06:00:00Z", with
+ * ".ffffff" when t has a sub-second part).  Returns buf. */
+char *cli_format_time(char *buf, size_t size, int64_t t);
+
+/* ---- commands ----------------------------------------------------------------------------- */
+
+int cmd_init(int argc, char **argv, const cli_global *g);
+int cmd_mkdir(int argc, char **argv, const cli_global *g);
+int cmd_copy(int argc, char **argv, const cli_global *g);
+int cmd_list(int argc, char **argv, const cli_global *g);
+int cmd_describe(int argc, char **argv, const cli_global *g);
+int cmd_cat(int argc, char **argv, const cli_global *g);
+int cmd_show(int argc, char **argv, const cli_global *g);
+int cmd_check(int argc, char **argv, const cli_global *g);
 int cmd_export(int argc, char **argv, const cli_global *g);
 
 #endif

@@ -1,4 +1,253 @@
-/* Placeholder until the CLI lands: prints the version. */
+/*
+ * cli/main.c: the pond executable: global options, the command table and dispatch.
+ *
+ *   pond [--pond PATH] [--help] [--version] COMMAND [ARGS…]
+ *
+ * The pond is named by --pond PATH (before or after the command name) or the POND environment
+ * variable.  Each command lives in its own cmd_<name>.c and parses its own options; main()
+ * records the whole command line (shell-quoted) for the transaction log.  Exit codes are the
+ * CLI_EXIT_* of cli.h.
+ */
 #include <stdio.h>
-#include "pond.h"
-int main(void) { printf("pond %s\n", pond_version_string()); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/* What a command needs before it runs. */
+enum {
+    NEEDS_POND = 1 << 0 /* it opens a pond: a missing --pond/POND is reported up front */
+};
+
+typedef struct cli_command {
+    const char *name;
+    cli_command_fn fn;
+    unsigned flags;
+    const char *summary;
+} cli_command;
+
+static int cmd_help(int argc, char **argv, const cli_global *g);
+
+/* TEMPORARY until src/cli/cmd_export.c lands: a weak reference keeps the build linking. */
+#pragma weak cmd_export
+
+static const cli_command commands[] = {
+    {"init", cmd_init, 0, "create an empty pond"},
+    {"mkdir", cmd_mkdir, NEEDS_POND, "make directories in the pond"},
+    {"copy", cmd_copy, NEEDS_POND, "copy host files into the pond, or pond files out to the host"},
+    {"list", cmd_list, NEEDS_POND, "list the entries matching a pattern"},
+    {"describe", cmd_describe, NEEDS_POND, "show type, schema, versions and time range"},
+    {"cat", cmd_cat, NEEDS_POND, "print a file, optionally through SQL"},
+    {"show", cmd_show, NEEDS_POND, "print the transaction log"},
+    {"check", cmd_check, NEEDS_POND, "verify every stored version; remove orphans"},
+    {"export", cmd_export, NEEDS_POND, "export matching series through a multi-stage pipeline"},
+    {"help", cmd_help, 0, "show help for pond or a command"},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void print_main_usage(FILE *f)
+{
+    fprintf(f, "Usage: pond [--pond PATH] [--help] [--version] COMMAND [ARGS…]\n\n"
+               "pond: a local-first store for time-series data.\n\nCommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nThe pond is the directory named by --pond PATH or the POND environment\n"
+               "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.\n");
+}
+
+static int cmd_help(int argc, char **argv, const cli_global *g)
+{
+    const cli_command *cmd;
+    char *sub[3];
+
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        print_main_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > 2)
+        return cli_usage_error("help", "too many arguments");
+    if (!(cmd = find_command(argv[1])))
+        return cli_usage_error("help", "unknown command '%s'", argv[1]);
+    if (cmd->fn == cmd_help) {
+        print_main_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    sub[0] = argv[1];
+    sub[1] = "--help";
+    sub[2] = NULL;
+    return cmd->fn(2, sub, g);
+}
+
+/* 1 if s can be written in a shell command without quotes. */
+static int shell_safe(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_",
+                    *s))
+            return 0;
+    return 1;
+}
+
+/* argv joined with spaces, each word single-quoted when the shell would need it
+ * ('it'\''s').  Owned by the caller (free()); NULL when out of memory. */
+static char *join_command_line(int argc, char **argv)
+{
+    size_t len = 1;
+    char *out, *p;
+
+    for (int i = 0; i < argc; i++) {
+        len += strlen(argv[i]) * 4 + 3;
+    }
+    if (!(out = malloc(len)))
+        return NULL;
+    p = out;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (i == 0 && strrchr(s, '/'))
+            s = strrchr(s, '/') + 1; /* "pond", not the path it was run by */
+        if (i)
+            *p++ = ' ';
+        if (shell_safe(s)) {
+            size_t n = strlen(s);
+            memcpy(p, s, n);
+            p += n;
+            continue;
+        }
+        *p++ = '\'';
+        for (; *s; s++) {
+            if (*s == '\'') {
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *s;
+            }
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Take --pond PATH / --pond=PATH out of the command's arguments (before any "--"), so that it
+ * may follow the command name.  Returns -1 (after a usage error) when PATH is missing. */
+static int take_pond_option(int *argc, char **argv, const char **pond_path)
+{
+    int i = 1, j = 1;
+    while (i < *argc) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            while (i < *argc)
+                argv[j++] = argv[i++];
+            break;
+        }
+        if (!strcmp(a, "--pond")) {
+            if (i + 1 >= *argc) {
+                cli_usage_error(argv[0], "option '--pond' needs a value");
+                return -1;
+            }
+            *pond_path = argv[i + 1];
+            i += 2;
+            continue;
+        }
+        if (!strncmp(a, "--pond=", 7)) {
+            *pond_path = a + 7;
+            i++;
+            continue;
+        }
+        argv[j++] = argv[i++];
+    }
+    *argc = j;
+    argv[j] = NULL;
+    return 0;
+}
+
+/* 1 if the command's arguments ask for help (then no pond is needed). */
+static int asks_for_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            return 0;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli_global g = {NULL, NULL};
+    const cli_command *cmd;
+    char *command_line = NULL;
+    int i = 1, rc;
+
+    g.pond_path = getenv("POND");
+    while (i < argc && argv[i][0] == '-') {
+        const char *a = argv[i];
+        if (!strcmp(a, "--pond")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "pond: option '--pond' needs a value\ntry 'pond --help'\n");
+                return CLI_EXIT_USAGE;
+            }
+            g.pond_path = argv[i + 1];
+            i += 2;
+        } else if (!strncmp(a, "--pond=", 7)) {
+            g.pond_path = a + 7;
+            i++;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            print_main_usage(stdout);
+            return CLI_EXIT_OK;
+        } else if (!strcmp(a, "--version")) {
+            printf("pond %s\n", pond_version_string());
+            return CLI_EXIT_OK;
+        } else {
+            fprintf(stderr, "pond: unknown option '%s'\ntry 'pond --help'\n", a);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        print_main_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(cmd = find_command(argv[i]))) {
+        fprintf(stderr, "pond: unknown command '%s'\ntry 'pond --help'\n", argv[i]);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(command_line = join_command_line(argc, argv))) {
+        fprintf(stderr, "pond: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
+    g.command_line = command_line;
+
+    argc -= i;
+    argv += i;
+    if (take_pond_option(&argc, argv, &g.pond_path) < 0) {
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    if ((cmd->flags & NEEDS_POND) && (!g.pond_path || !*g.pond_path) &&
+        !asks_for_help(argc, argv)) {
+        rc = cli_error("no pond given: use --pond PATH or set POND");
+        goto done;
+    }
+    if (!cmd->fn) {
+        rc = cli_error("'%s' is not built yet", cmd->name);
+        goto done;
+    }
+    rc = cmd->fn(argc, argv, &g);
+    if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
+        rc = cli_error("cannot write to standard output");
+
+done:
+    free(command_line);
+    return rc;
+}

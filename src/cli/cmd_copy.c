@@ -1,0 +1,216 @@
+/*
+ * cli/cmd_copy.c: pond copy: host files into the pond, or pond files out to the host.
+ *
+ *   pond copy [--format data|table|series] [--timestamp-column NAME] SRC… DEST
+ *   pond copy [-f data|control] SRC… host:DEST
+ *
+ * Into the pond, every SRC goes in one transaction (all or nothing).  Out of the pond (a DEST
+ * starting with "host:"), each file is written whole or not at all; with several sources, or a
+ * DEST that is an existing host directory, each file goes into that directory under its own
+ * name (a table or series as NAME.parquet).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+static const cli_help help = {
+    "pond copy [--format data|table|series] [--timestamp-column NAME] SRC… DEST\n"
+    "       pond copy [-f data|control] SRC… host:DEST",
+    "Copy host files into the pond, or pond files out to the host.",
+    "Into the pond: each SRC is a host file (CSV or Parquet, recognised by content, for tables\n"
+    "and series; any bytes for data).  DEST is a new file, an existing directory to copy into,\n"
+    "or an existing file: a series gets a new version appended, a table or data file is\n"
+    "replaced by a new version.  All sources are copied in one transaction: all or nothing.\n"
+    "Without --format the type is that of the existing file, else it follows DEST's name:\n"
+    "*.series is a series, *.table a table, anything else data.  A series records its\n"
+    "timestamp column: the column named 'timestamp', else the only TIMESTAMP column.\n"
+    "\n"
+    "Out of the pond: when DEST starts with 'host:', each SRC is a pond file written to the\n"
+    "host path after 'host:': data as its bytes, a table or series as Parquet, or as CSV when\n"
+    "the host path ends in '.csv'.  When the host path is an existing directory (or several\n"
+    "SRC are given), files are written into it under their own names.",
+    "  --format FORMAT       data, table or series (into the pond)\n"
+    "  --timestamp-column NAME\n"
+    "                        the series' event-time column (into the pond)\n"
+    "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n",
+    "  pond copy bdock.csv /sites/BDock.series\n"
+    "  pond copy --format table sites.parquet /meta/sites\n"
+    "  pond copy jan.csv feb.csv /raw/\n"
+    "  pond copy /sites/BDock.series host:/tmp/bdock.parquet\n"
+    "  pond copy /sites/BDock.series host:/tmp/bdock.csv\n",
+};
+
+#define HOST_PREFIX "host:"
+
+typedef struct found_entry {
+    pond_entry_type type;
+    int found;
+} found_entry;
+
+static int remember_entry(const pond_entry_info *e, void *ctx)
+{
+    found_entry *f = ctx;
+    f->type = e->type;
+    f->found = 1;
+    return 1; /* one is enough */
+}
+
+static int is_host_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The host file name for pond file src: its last name, with a table or series' extension
+ * replaced by ".parquet".  Owned by the caller; NULL when out of memory. */
+static char *host_name_for(const char *src, pond_entry_type type)
+{
+    const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+    size_t n = strlen(base);
+    char *out;
+
+    if (type == POND_ENTRY_TABLE || type == POND_ENTRY_SERIES) {
+        const char *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            n = (size_t)(dot - base);
+        if (!(out = malloc(n + sizeof ".parquet")))
+            return NULL;
+        memcpy(out, base, n);
+        memcpy(out + n, ".parquet", sizeof ".parquet");
+        return out;
+    }
+    if (!(out = malloc(n + 1)))
+        return NULL;
+    memcpy(out, base, n + 1);
+    return out;
+}
+
+static int copy_out(pond *p, pond_fs fs, char **srcs, int nsrcs, const char *dest)
+{
+    int into_dir = nsrcs > 1 || is_host_dir(dest) || (*dest && dest[strlen(dest) - 1] == '/');
+    char *path = NULL, *name = NULL;
+    int rc = CLI_EXIT_OK;
+
+    if (!*dest)
+        return cli_error("no host path after 'host:'");
+    if (nsrcs > 1 && !is_host_dir(dest))
+        return cli_error("cannot copy %d files to '%s': not a directory", nsrcs, dest);
+    for (int i = 0; i < nsrcs; i++) {
+        const char *target = dest;
+        if (into_dir) {
+            found_entry f = {POND_ENTRY_DATA, 0};
+            int grc = pond_glob(p, fs, srcs[i], 0, remember_entry, &f);
+            if (grc < 0) {
+                rc = cli_fail();
+                goto done;
+            }
+            free(name);
+            free(path);
+            name = host_name_for(srcs[i], f.type);
+            path = name ? malloc(strlen(dest) + strlen(name) + 2) : NULL;
+            if (!path) {
+                rc = cli_error("out of memory");
+                goto done;
+            }
+            strcpy(path, dest);
+            if (path[strlen(path) - 1] != '/')
+                strcat(path, "/");
+            strcat(path, name);
+            target = path;
+        }
+        if (pond_copy_out(p, fs, srcs[i], target) != POND_OK) {
+            rc = cli_fail();
+            goto done;
+        }
+    }
+done:
+    free(name);
+    free(path);
+    return rc;
+}
+
+int cmd_copy(int argc, char **argv, const cli_global *g)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"timestamp-column", required_argument, NULL, 'T'},
+                                         {"fs", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    pond_copy_options copts = {POND_COPY_AUTO, NULL};
+    const char *format = NULL, *fs_word = NULL, *dest;
+    const char **srcs = NULL;
+    pond_fs fs = POND_FS_DATA;
+    pond *p = NULL;
+    int c, nsrcs, rc;
+
+    cli_options_begin();
+    while ((c = cli_next_option(argc, argv, "hf:", opts)) != -1) {
+        switch (c) {
+        case 'h':
+            return cli_print_help(&help);
+        case 'F':
+            format = optarg;
+            break;
+        case 'T':
+            copts.timestamp_column = optarg;
+            break;
+        case 'f':
+            fs_word = optarg;
+            break;
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage_error(argv[0], "need at least one SRC and a DEST");
+    nsrcs = argc - optind - 1;
+    dest = argv[argc - 1];
+    if (fs_word && pond_fs_parse(&fs, fs_word) != POND_OK)
+        return cli_usage_error(argv[0], "%s", pond_error_last());
+    if (format) {
+        if (!strcmp(format, "data"))
+            copts.format = POND_COPY_DATA;
+        else if (!strcmp(format, "table"))
+            copts.format = POND_COPY_TABLE;
+        else if (!strcmp(format, "series"))
+            copts.format = POND_COPY_SERIES;
+        else
+            return cli_usage_error(argv[0], "unknown format '%s' (data, table or series)",
+                                   format);
+    }
+
+    if (!strncmp(dest, HOST_PREFIX, strlen(HOST_PREFIX))) {
+        if (format || copts.timestamp_column)
+            return cli_usage_error(argv[0],
+                                   "--format and --timestamp-column apply to copying into "
+                                   "the pond");
+        if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+            return rc;
+        rc = copy_out(p, fs, argv + optind, nsrcs, dest + strlen(HOST_PREFIX));
+        goto done;
+    }
+
+    if (fs == POND_FS_CONTROL) {
+        rc = cli_error("cannot copy into the control file system: it is read-only");
+        goto done;
+    }
+    if (!(srcs = malloc(sizeof *srcs * (size_t)nsrcs))) {
+        rc = cli_error("out of memory");
+        goto done;
+    }
+    for (int i = 0; i < nsrcs; i++) {
+        const char *s = argv[optind + i];
+        srcs[i] = strncmp(s, HOST_PREFIX, strlen(HOST_PREFIX)) ? s : s + strlen(HOST_PREFIX);
+    }
+    if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+        goto done;
+    if (pond_copy_in(p, srcs, (size_t)nsrcs, dest, &copts) != POND_OK)
+        rc = cli_fail();
+
+done:
+    free(srcs);
+    pond_close(p);
+    return rc;
+}

@@ -1,0 +1,183 @@
+/*
+ * cli/cmd_describe.c: pond describe [-f data|control] PATTERN: for every matching entry, its
+ * type, timestamp column, schema, versions (txn, rows, bytes, time range, sha256 prefix),
+ * total rows and time range.
+ *
+ * The schema shown is the union of the versions' schemas by column name (what reading the
+ * series gives), in first-seen order, each column with its type in the latest version that
+ * has it.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_help help = {
+    "pond describe [-f data|control] PATTERN",
+    "Show type, schema, versions and time range of matching entries.",
+    "For each entry matching PATTERN ('*' within a name, '**' across directories): its type,\n"
+    "the timestamp column of a series, the schema (column name and type), every version\n"
+    "(number, transaction, rows, bytes, first and last event time in UTC, the first 12 hex\n"
+    "digits of its sha256), the total row count and the time range.  For a table the rows\n"
+    "are those of its latest version; a series is the union of all its versions.",
+    "  -f, --fs FS           the file system: data (default) or control\n",
+    "  pond describe /sites/BDock.series\n"
+    "  pond describe '/sites/**'\n",
+};
+
+typedef struct describe_state {
+    size_t count;
+} describe_state;
+
+/* Print the union of the versions' schemas.  Returns 0, or -1 when a schema is not JSON. */
+static int print_schema(const pond_entry_info *e)
+{
+    json_t *cols = json_object(); /* name -> type, latest wins */
+    json_t *order = json_array();  /* names, first seen first */
+    size_t width = 0;
+    int rc = 0;
+
+    if (!cols || !order) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t v = 0; v < e->nversions; v++) {
+        json_error_t err;
+        json_t *schema;
+        size_t i;
+        json_t *col;
+
+        if (!e->versions[v].schema)
+            continue;
+        if (!(schema = json_loads(e->versions[v].schema, 0, &err)) || !json_is_array(schema)) {
+            json_decref(schema);
+            rc = -1;
+            goto done;
+        }
+        json_array_foreach(schema, i, col) {
+            const char *name = json_string_value(json_object_get(col, "name"));
+            const char *type = json_string_value(json_object_get(col, "type"));
+            if (!name)
+                continue;
+            if (!json_object_get(cols, name)) {
+                json_array_append_new(order, json_string(name));
+                if (strlen(name) > width)
+                    width = strlen(name);
+            }
+            json_object_set_new(cols, name, json_string(type ? type : "?"));
+        }
+        json_decref(schema);
+    }
+    if (json_array_size(order)) {
+        size_t i;
+        json_t *name;
+        printf("  schema\n");
+        json_array_foreach(order, i, name) {
+            const char *n = json_string_value(name);
+            printf("    %-*s  %s\n", (int)width, n, json_string_value(json_object_get(cols, n)));
+        }
+    }
+done:
+    json_decref(cols);
+    json_decref(order);
+    return rc;
+}
+
+static int describe_entry(const pond_entry_info *e, void *ctx)
+{
+    describe_state *st = ctx;
+    int64_t total_rows = 0, tmin = 0, tmax = 0;
+    int has_time = 0, has_rows = 0;
+    char t1[48], t2[48];
+
+    if (st->count++)
+        putchar('\n');
+    printf("%s\n", e->path);
+    printf("  type              %s\n", pond_entry_type_name(e->type));
+    if (e->symlink_target)
+        printf("  target            %s\n", e->symlink_target);
+    if (e->timestamp_column)
+        printf("  timestamp column  %s\n", e->timestamp_column);
+    printf("  last txn          %" PRId64 "\n", e->txn);
+    if (e->ncaptures) {
+        printf("  captures         ");
+        for (size_t i = 0; i < e->ncaptures; i++)
+            printf(" $%zu=%s", i, e->captures[i]);
+        putchar('\n');
+    }
+    if (print_schema(e) < 0)
+        printf("  schema            (unreadable)\n");
+    if (e->nversions) {
+        printf("  versions\n");
+        printf("    %7s %6s %10s %12s  %-20s  %-20s  %s\n", "version", "txn", "rows", "bytes",
+               "first event", "last event", "sha256");
+    }
+    for (size_t i = 0; i < e->nversions; i++) {
+        const pond_version_info *v = &e->versions[i];
+        char rows[32] = "-";
+        if (v->row_count >= 0) {
+            snprintf(rows, sizeof rows, "%" PRId64, v->row_count);
+            has_rows = 1;
+            if (e->type == POND_ENTRY_SERIES)
+                total_rows += v->row_count;
+            else
+                total_rows = v->row_count; /* a table is its latest version */
+        }
+        if (v->has_time) {
+            cli_format_time(t1, sizeof t1, v->min_time);
+            cli_format_time(t2, sizeof t2, v->max_time);
+            if (!has_time || v->min_time < tmin)
+                tmin = v->min_time;
+            if (!has_time || v->max_time > tmax)
+                tmax = v->max_time;
+            has_time = 1;
+        } else {
+            strcpy(t1, "-");
+            strcpy(t2, "-");
+        }
+        printf("    %7" PRId64 " %6" PRId64 " %10s %12" PRId64 "  %-20s  %-20s  %.12s\n",
+               v->version, v->txn, rows, v->size, t1, t2, v->sha256 ? v->sha256 : "-");
+    }
+    if (has_rows)
+        printf("  total rows        %" PRId64 "\n", total_rows);
+    if (has_time)
+        printf("  time range        %s .. %s\n", cli_format_time(t1, sizeof t1, tmin),
+               cli_format_time(t2, sizeof t2, tmax));
+    return 0;
+}
+
+int cmd_describe(int argc, char **argv, const cli_global *g)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"fs", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    describe_state st = {0};
+    pond_fs fs = POND_FS_DATA;
+    pond *p = NULL;
+    int c, rc;
+
+    cli_options_begin();
+    while ((c = cli_next_option(argc, argv, "hf:", opts)) != -1) {
+        switch (c) {
+        case 'h':
+            return cli_print_help(&help);
+        case 'f':
+            if (pond_fs_parse(&fs, optarg) != POND_OK)
+                return cli_usage_error(argv[0], "%s", pond_error_last());
+            break;
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(argv[0], "no PATTERN given");
+    if (argc - optind > 1)
+        return cli_usage_error(argv[0], "too many arguments (quote the pattern: '/a/*')");
+    if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+        return rc;
+    if (pond_glob(p, fs, argv[optind], POND_WITH_VERSIONS, describe_entry, &st) < 0)
+        rc = cli_fail();
+    pond_close(p);
+    return rc;
+}

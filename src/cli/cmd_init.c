@@ -1,0 +1,44 @@
+/*
+ * cli/cmd_init.c: pond init [PATH]: create an empty pond.
+ *
+ * The pond is made at PATH when given, else at --pond/POND.  The directory is created when
+ * missing; a directory that is not empty is refused and left as it was.
+ */
+#include "cli/cli.h"
+
+static const cli_help help = {
+    "pond init [PATH]",
+    "Create an empty pond.",
+    "Makes the pond directory (when missing) with its catalog.duckdb and data/.  The pond is\n"
+    "PATH when given, else the one named by --pond or POND.  A directory that already holds\n"
+    "anything is refused.",
+    NULL,
+    "  pond init /srv/ponds/noyo\n"
+    "  POND=/srv/ponds/noyo pond init\n",
+};
+
+int cmd_init(int argc, char **argv, const cli_global *g)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const char *path;
+    int c;
+
+    cli_options_begin();
+    while ((c = cli_next_option(argc, argv, "h", opts)) != -1) {
+        switch (c) {
+        case 'h':
+            return cli_print_help(&help);
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(argv[0], "too many arguments");
+    path = optind < argc ? argv[optind] : g->pond_path;
+    if (!path || !*path)
+        return cli_usage_error(argv[0], "no pond given: name PATH, or use --pond PATH or POND");
+    if (pond_init(path) != POND_OK)
+        return cli_fail();
+    printf("initialized empty pond in %s\n", path);
+    return CLI_EXIT_OK;
+}

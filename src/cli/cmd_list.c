@@ -1,0 +1,164 @@
+/*
+ * cli/cmd_list.c: pond list [-l] [-f data|control] [PATTERN]: the entries matching a
+ * pattern, one path a line, or `ls -l` style with -l.
+ *
+ * Without PATTERN the children of "/" are listed (an empty pond lists nothing).  A PATTERN
+ * without wildcards that names a directory lists that directory's children, like ls.  A
+ * PATTERN that matches nothing is an error naming it.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_help help = {
+    "pond list [-l] [-f data|control] [PATTERN]",
+    "List the entries matching a pattern.",
+    "PATTERN is an absolute pond path in which '*' matches within one name and '**' matches\n"
+    "any number of directories.  Without PATTERN, the entries in '/' are listed; a PATTERN\n"
+    "without wildcards naming a directory lists what is in it.  Quote patterns so the shell\n"
+    "leaves '*' alone.  A pattern that matches nothing is an error.\n"
+    "\n"
+    "With -l each line shows: type, number of versions, size in bytes, rows (a series: of all\n"
+    "versions; a table or data file: of its latest version), the last transaction that changed\n"
+    "the entry, and the path.",
+    "  -l, --long            long listing\n"
+    "  -f, --fs FS           the file system: data (default) or control (the transaction log)\n",
+    "  pond list\n"
+    "  pond list -l '/sites/**'\n"
+    "  pond list '/sites/*/res=*.series'\n"
+    "  pond list -f control\n",
+};
+
+typedef struct list_state {
+    int is_long;
+    size_t count;
+    int single_dir; /* the literal pattern named a directory */
+} list_state;
+
+static void print_long(const pond_entry_info *e)
+{
+    int64_t size = 0, rows = 0;
+    char size_s[32] = "-", rows_s[32] = "-";
+
+    if (e->type == POND_ENTRY_SERIES) {
+        for (size_t i = 0; i < e->nversions; i++) {
+            size += e->versions[i].size;
+            rows += e->versions[i].row_count > 0 ? e->versions[i].row_count : 0;
+        }
+    } else if (e->nversions) {
+        size = e->versions[e->nversions - 1].size;
+        rows = e->versions[e->nversions - 1].row_count;
+    }
+    if (e->type != POND_ENTRY_DIR && e->type != POND_ENTRY_SYMLINK) {
+        snprintf(size_s, sizeof size_s, "%" PRId64, size);
+        if (rows >= 0 && e->type != POND_ENTRY_DATA)
+            snprintf(rows_s, sizeof rows_s, "%" PRId64, rows);
+    }
+    printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", pond_entry_type_name(e->type), e->nversions,
+           size_s, rows_s, e->txn, e->path);
+    if (e->type == POND_ENTRY_SYMLINK && e->symlink_target)
+        printf(" -> %s", e->symlink_target);
+    putchar('\n');
+}
+
+static int print_entry(const pond_entry_info *e, void *ctx)
+{
+    list_state *st = ctx;
+    st->count++;
+    if (st->is_long)
+        print_long(e);
+    else
+        printf("%s\n", e->path);
+    return 0;
+}
+
+static int note_dir(const pond_entry_info *e, void *ctx)
+{
+    list_state *st = ctx;
+    st->single_dir = e->type == POND_ENTRY_DIR;
+    return 0;
+}
+
+/* List pattern's matches; with allow_empty, matching nothing is not an error. */
+static int list_pattern(pond *p, pond_fs fs, const char *pattern, list_state *st,
+                        int allow_empty)
+{
+    int rc = pond_glob(p, fs, pattern, st->is_long ? POND_WITH_VERSIONS : 0u, print_entry, st);
+    if (rc == POND_ENOTFOUND && allow_empty && st->count == 0) {
+        pond_error_clear();
+        return CLI_EXIT_OK;
+    }
+    return rc < 0 ? cli_fail() : CLI_EXIT_OK;
+}
+
+int cmd_list(int argc, char **argv, const cli_global *g)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                         {"long", no_argument, NULL, 'l'},
+                                         {"fs", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    list_state st = {0, 0, 0};
+    pond_fs fs = POND_FS_DATA;
+    const char *pattern = NULL;
+    char *children = NULL;
+    pond *p = NULL;
+    int c, rc;
+
+    cli_options_begin();
+    while ((c = cli_next_option(argc, argv, "hlf:", opts)) != -1) {
+        switch (c) {
+        case 'h':
+            return cli_print_help(&help);
+        case 'l':
+            st.is_long = 1;
+            break;
+        case 'f':
+            if (pond_fs_parse(&fs, optarg) != POND_OK)
+                return cli_usage_error(argv[0], "%s", pond_error_last());
+            break;
+        default:
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(argv[0], "too many arguments (quote the pattern: '/a/*')");
+    if (optind < argc)
+        pattern = argv[optind];
+    if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+        return rc;
+
+    if (!pattern) {
+        rc = list_pattern(p, fs, "/*", &st, 1);
+        goto done;
+    }
+    if (!strchr(pattern, '*') && strcmp(pattern, "/") != 0) {
+        /* A literal path: a directory lists its children. */
+        if (pond_glob(p, fs, pattern, 0, note_dir, &st) < 0) {
+            rc = cli_fail();
+            goto done;
+        }
+        if (!st.single_dir) {
+            rc = list_pattern(p, fs, pattern, &st, 0);
+            goto done;
+        }
+        if (!(children = malloc(strlen(pattern) + 3))) {
+            rc = cli_error("out of memory");
+            goto done;
+        }
+        strcpy(children, pattern);
+        if (children[strlen(children) - 1] != '/')
+            strcat(children, "/");
+        strcat(children, "*");
+        rc = list_pattern(p, fs, children, &st, 1);
+        goto done;
+    }
+    rc = list_pattern(p, fs, strcmp(pattern, "/") ? pattern : "/*", &st,
+                      !strcmp(pattern, "/"));
+
+done:
+    free(children);
+    pond_close(p);
+    return rc;
+}
