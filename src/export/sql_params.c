@@ -2,8 +2,10 @@
  * export/sql_params.c: identifier validation and parameter rewriting for stage SQL
  * (see sql_params.h).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "export/sql_params.h"
+#include "util/error.h"
 
 int pond_export__sql_ident_ok(const char *s)
 {
@@ -16,4 +18,132 @@ int pond_export__sql_ident_ok(const char *s)
               *p == '_'))
             return 0;
     return 1;
+}
+
+static int is_ident_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (unsigned char)c >= 0x80;
+}
+
+static int is_ident_char(char c)
+{
+    return is_ident_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Length of the quoted run starting at s (s[0] is the quote q); doubled quotes stay inside,
+ * and with backslashes a backslash escapes the next byte.  Unterminated: to the end. */
+static size_t quoted_len(const char *s, char q, int backslashes)
+{
+    size_t i = 1;
+    for (; s[i]; i++) {
+        if (backslashes && s[i] == '\\' && s[i + 1]) {
+            i++;
+        } else if (s[i] == q) {
+            if (s[i + 1] == q) {
+                i++;
+                continue;
+            }
+            return i + 1;
+        }
+    }
+    return i;
+}
+
+int pond_export__sql_rewrite_params(const char *sql, pond_buf *out)
+{
+    int rc = POND_OK;
+    const char *p = sql;
+    pond_buf_clear(out);
+    while (*p && rc == POND_OK) {
+        size_t n = 1;
+        if (*p == '\'') {
+            int esc = p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+                      (p - 1 == sql || !is_ident_char(p[-2]));
+            n = quoted_len(p, '\'', esc);
+        } else if (*p == '"') {
+            n = quoted_len(p, '"', 0);
+        } else if (p[0] == '-' && p[1] == '-') {
+            const char *e = strchr(p, '\n');
+            n = e ? (size_t)(e - p) : strlen(p);
+        } else if (p[0] == '/' && p[1] == '*') {
+            int depth = 1;
+            n = 2;
+            while (p[n] && depth > 0) {
+                if (p[n] == '/' && p[n + 1] == '*') {
+                    depth++;
+                    n += 2;
+                } else if (p[n] == '*' && p[n + 1] == '/') {
+                    depth--;
+                    n += 2;
+                } else {
+                    n++;
+                }
+            }
+        } else if (*p == '$' && p[1] >= '0' && p[1] <= '9' && (p == sql || !is_ident_char(p[-1]))) {
+            n = 1;
+            while (p[n] >= '0' && p[n] <= '9')
+                n++;
+            rc = pond_buf_puts(out, "$pond_c");
+            if (rc == POND_OK)
+                rc = pond_buf_put(out, p + 1, n - 1);
+            p += n;
+            continue;
+        } else if (*p == '$' && (p == sql || !is_ident_char(p[-1]))) {
+            /* $$…$$ or $tag$…$tag$ is a string; $name is a named parameter. */
+            size_t t = 1;
+            while (is_ident_char(p[t]) && !(t == 1 && p[t] >= '0' && p[t] <= '9'))
+                t++;
+            if (p[t] == '$') {
+                const char *end = NULL;
+                for (const char *q = p + t + 1; *q; q++)
+                    if (*q == '$' && strncmp(q, p, t + 1) == 0) {
+                        end = q;
+                        break;
+                    }
+                n = end ? (size_t)(end - p) + t + 1 : strlen(p);
+            } else {
+                n = t;
+            }
+        } else if (is_ident_char(*p)) {
+            while (is_ident_char(p[n]) || p[n] == '$')
+                n++;
+        }
+        rc = pond_buf_put(out, p, n);
+        p += n;
+    }
+    return rc;
+}
+
+int pond_export__sql_bind_params(duckdb_prepared_statement st, const char *pattern,
+                                 const char *const *caps, size_t ncaps)
+{
+    int rc = POND_OK;
+    idx_t n = duckdb_nparams(st);
+    for (idx_t i = 1; i <= n && rc == POND_OK; i++) {
+        const char *name = duckdb_parameter_name(st, i);
+        duckdb_state s = DuckDBSuccess;
+        if (name && !strcmp(name, "pattern")) {
+            s = duckdb_bind_varchar(st, i, pattern ? pattern : "");
+        } else if (name && !strncmp(name, "pond_c", 6) && name[6] >= '0' && name[6] <= '9') {
+            char *end = NULL;
+            unsigned long k = strtoul(name + 6, &end, 10);
+            if (*end) {
+                rc = pond_error_set(POND_EINVALID, "unknown parameter $%s: a query may use "
+                                                   "$pattern and $0, $1…", name);
+            } else if (k < ncaps && caps[k]) {
+                s = duckdb_bind_varchar(st, i, caps[k]);
+            } else {
+                s = duckdb_bind_null(st, i);
+            }
+        } else {
+            const char *shown = name && !strncmp(name, "pond_c", 6) ? name + 6 : name;
+            rc = pond_error_set(POND_EINVALID,
+                                "unknown parameter $%s: a query may use $pattern and $0, $1…",
+                                shown ? shown : "?");
+        }
+        if (rc == POND_OK && s == DuckDBError)
+            rc = pond_error_set(POND_ERROR, "cannot bind parameter $%s", name ? name : "?");
+        duckdb_free((void *)name);
+    }
+    return rc;
 }

@@ -9,9 +9,22 @@
 #define POND_EXPORT_SQL_PARAMS_H
 
 #include <stddef.h>
+#include <duckdb.h>
 #include "util/buf.h"
 
 /* 1 if s is a table name pond accepts: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes; else 0. */
 int pond_export__sql_ident_ok(const char *s);
+
+/* Copy the user's query sql into out with every $0, $1… (outside string literals, quoted
+ * identifiers, comments and dollar-quoted strings) turned into the named parameter
+ * $pond_c0, $pond_c1…; $pattern and other named parameters are kept as written.  out is
+ * cleared first.  Returns POND_OK or POND_ENOMEM. */
+int pond_export__sql_rewrite_params(const char *sql, pond_buf *out);
+
+/* Bind every parameter of a statement made from a rewritten query: $pattern to pattern, and
+ * $pond_cK to caps[K] (NULL when K >= ncaps or caps[K] is NULL).  POND_EINVALID for any other
+ * parameter name ("unknown parameter $x: a query may use $pattern and $0, $1…"). */
+int pond_export__sql_bind_params(duckdb_prepared_statement st, const char *pattern,
+                                 const char *const *caps, size_t ncaps);
 
 #endif
