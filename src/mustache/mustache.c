@@ -1,0 +1,109 @@
+/*
+ * mustache/mustache.c: the public API (mustache.h) and the cache of partials.
+ *
+ * A pond_mustache owns its parsed main template and every partial or parent parsed for it.
+ * A name is asked of the loader once: its parsed tree, or the fact that the loader has no such
+ * template, is kept for the life of the pond_mustache, so later renders read no files and a
+ * recursive partial is parsed once.  A partial that fails to parse is not kept; each render
+ * reports it again.  Rendering fills the cache, so one pond_mustache must not be rendered from
+ * two threads at once.
+ */
+#include "mustache/mustache_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cache_entry {
+    char *name;
+    mustache_tpl *tpl; /* NULL: the loader has no such template */
+} cache_entry;
+
+struct pond_mustache {
+    mustache_tpl *main;
+    pond_mustache_loader loader;
+    void *loader_ctx;
+    cache_entry *cache;
+    size_t ncache, capcache;
+};
+
+int pond_mustache_parse(pond_mustache **out, const char *source, const char *origin,
+                        pond_mustache_loader loader, void *loader_ctx)
+{
+    pond_mustache *t = calloc(1, sizeof *t);
+    int rc = POND_OK;
+
+    *out = NULL;
+    if (!t) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    t->loader = loader;
+    t->loader_ctx = loader_ctx;
+    if ((rc = mustache__parse(&t->main, source, origin)))
+        goto done;
+    *out = t;
+    t = NULL;
+done:
+    pond_mustache_free(t);
+    return rc;
+}
+
+int mustache__get_partial(pond_mustache *t, const char *name, const mustache_tpl **out)
+{
+    char *src = NULL, *origin = NULL, *key = NULL;
+    mustache_tpl *tpl = NULL;
+    int rc = POND_OK;
+
+    *out = NULL;
+    for (size_t i = 0; i < t->ncache; i++) {
+        if (strcmp(t->cache[i].name, name) == 0) {
+            *out = t->cache[i].tpl;
+            return POND_OK;
+        }
+    }
+    if (!t->loader)
+        return POND_OK;
+    src = t->loader(name, &origin, t->loader_ctx);
+    if (src && (rc = mustache__parse(&tpl, src, origin ? origin : name)))
+        goto done;
+    if (t->ncache == t->capcache) {
+        size_t cap = t->capcache ? 2 * t->capcache : 8;
+        cache_entry *v = realloc(t->cache, cap * sizeof *v);
+        if (!v) {
+            rc = pond_error_oom();
+            goto done;
+        }
+        t->cache = v;
+        t->capcache = cap;
+    }
+    if (!(key = strdup(name))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    t->cache[t->ncache++] = (cache_entry){key, tpl};
+    *out = tpl;
+    tpl = NULL;
+done:
+    mustache__tpl_free(tpl);
+    free(src);
+    free(origin);
+    return rc;
+}
+
+int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out)
+{
+    return mustache__render(t, t->main, context, out);
+}
+
+void pond_mustache_free(pond_mustache *t)
+{
+    if (!t)
+        return;
+    mustache__tpl_free(t->main);
+    for (size_t i = 0; i < t->ncache; i++) {
+        free(t->cache[i].name);
+        mustache__tpl_free(t->cache[i].tpl);
+    }
+    free(t->cache);
+    free(t);
+}
