@@ -197,7 +197,7 @@ static int tokenize(parser *p)
         if (c < p->end && (*c == '{' || *c == '=')) {
             sigil = *c++;
             need = sigil == '{' ? '}' : '=';
-        } else if (c < p->end && strchr("&#^/!><$", *c) && *c) {
+        } else if (c < p->end && *c && strchr("&#^/!><$", *c)) {
             sigil = *c++;
         }
         const char *q = c, *close = NULL;
