@@ -1,0 +1,80 @@
+/*
+ * store/content.c: content files under data/.  A finished temporary file is fsynced, hashed
+ * and renamed to data/<first two hex digits>/<sha256> (no extension), and the directories
+ * are fsynced, so the file is durable before the catalog commit refers to it.  Content is
+ * shared: the same bytes are stored once.
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/fs.h"
+
+int store_content_path(const pond *p, const char *sha256, pond_buf *out)
+{
+    pond_buf_clear(out);
+    return pond_buf_printf(out, "%s/%.2s/%s", p->data_dir, sha256, sha256);
+}
+
+static int remember(store_txn *txn, const char *path)
+{
+    size_t n = strlen(path) + 1;
+    char *copy;
+
+    if (txn->nnew == txn->capnew) {
+        size_t cap = txn->capnew ? txn->capnew * 2 : 8;
+        char **v = realloc(txn->new_files, cap * sizeof *v);
+        if (!v)
+            return pond_error_oom();
+        txn->new_files = v;
+        txn->capnew = cap;
+    }
+    if (!(copy = malloc(n)))
+        return pond_error_oom();
+    memcpy(copy, path, n);
+    txn->new_files[txn->nnew++] = copy;
+    return POND_OK;
+}
+
+int store_content_add(store_txn *txn, const char *tmp_path, store_content *out)
+{
+    pond *p = txn->p;
+    pond_buf dir = POND_BUF_INIT, dest = POND_BUF_INIT;
+    struct stat st;
+    int rc, made_dir = 0, existed;
+
+    if ((rc = pond_fs_fsync_path(tmp_path)) < 0)
+        goto done;
+    if ((rc = store_sha256_file(tmp_path, out->sha256, &out->size)) < 0)
+        goto done;
+    if ((rc = pond_buf_printf(&dir, "%s/%.2s", p->data_dir, out->sha256)) < 0)
+        goto done;
+    if ((rc = store_content_path(p, out->sha256, &dest)) < 0)
+        goto done;
+    existed = stat(dest.ptr, &st) == 0;
+    if (existed && S_ISREG(st.st_mode) && st.st_size == out->size) {
+        /* the same content is already stored (or left by a crash, whole: renames are atomic) */
+        remove(tmp_path);
+        goto done;
+    }
+    if (!pond_fs_is_dir(dir.ptr)) {
+        if ((rc = pond_fs_mkdir_p(dir.ptr)) < 0)
+            goto done;
+        made_dir = 1;
+    }
+    if ((rc = pond_fs_rename(tmp_path, dest.ptr)) < 0)
+        goto done;
+    if (!existed && (rc = remember(txn, dest.ptr)) < 0)
+        goto done;
+    if ((rc = pond_fs_fsync_path(dir.ptr)) < 0)
+        goto done;
+    if (made_dir && (rc = pond_fs_fsync_path(p->data_dir)) < 0)
+        goto done;
+done:
+    pond_buf_free(&dir);
+    pond_buf_free(&dest);
+    return rc;
+}

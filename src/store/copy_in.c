@@ -1,0 +1,607 @@
+/*
+ * store/copy_in.c: pond_copy_in, host files into the pond in one transaction.
+ *
+ * A source for a table or series is Parquet when it starts with "PAR1", else CSV (checked by
+ * store/csv_check.c, then read by DuckDB's read_csv).  Either way DuckDB rewrites it into a
+ * Parquet file in the handle's tmp dir (streamed by COPY), which then becomes a content file.
+ * Data sources are copied byte for byte.  For a series the timestamp column is found, checked
+ * for nulls and against the series' earlier versions, and its min/max recorded.
+ * The user's column names never appear in SQL text: the timestamp column is picked with
+ * COLUMNS(c -> c = getvariable('pond_ts')).
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/fs.h"
+#include "util/path.h"
+
+int store_is_parquet(const char *path)
+{
+    char magic[4];
+    FILE *f = fopen(path, "rb");
+    int yes = 0;
+
+    if (f) {
+        yes = fread(magic, 1, 4, f) == 4 && memcmp(magic, "PAR1", 4) == 0;
+        fclose(f);
+    }
+    return yes;
+}
+
+/* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one
+ * line: "CSV Error on Line: 7; Original Line: 1,2,3; Expected Number of Columns: 2 Found: 3". */
+static void condense_error(const char *msg, pond_buf *out)
+{
+    const char *end = msg + strlen(msg);
+    const char *cut;
+    static const char *const stops[] = {"\nPossible fixes", "\n\n", "\nLINE "};
+    size_t i;
+
+    for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
+        if ((cut = strstr(msg, stops[i])) && cut < end)
+            end = cut;
+    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    for (; msg < end; msg++) {
+        if (*msg == '\n')
+            pond_buf_puts(out, "; ");
+        else
+            pond_buf_putc(out, *msg);
+    }
+}
+
+/* Run a work-database statement with varchar parameters; failure -> code, "<ctx>: <msg>". */
+static int work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
+                    size_t nparams, store_rows *rows)
+{
+    duckdb_prepared_statement stmt = NULL;
+    store_rows local;
+    pond_buf msg = POND_BUF_INIT;
+    size_t i;
+    int rc;
+
+    memset(&local, 0, sizeof local);
+    if (!rows)
+        rows = &local;
+    memset(rows, 0, sizeof *rows);
+    if (duckdb_prepare(p->work, sql, &stmt) == DuckDBError) {
+        condense_error(duckdb_prepare_error(stmt), &msg);
+        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
+        goto done;
+    }
+    for (i = 0; i < nparams; i++)
+        duckdb_bind_varchar(stmt, (idx_t)(i + 1), params[i]);
+    if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
+        condense_error(duckdb_result_error(&rows->res), &msg);
+        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
+        duckdb_destroy_result(&rows->res);
+        goto done;
+    }
+    rows->has_res = 1;
+    rc = POND_OK;
+done:
+    store_rows_free(&local);
+    duckdb_destroy_prepare(&stmt);
+    pond_buf_free(&msg);
+    return rc;
+}
+
+/* Rewrite src (CSV or Parquet) as the Parquet file dst. */
+static int convert_to_parquet(pond *p, const char *src, const char *dst)
+{
+    pond_buf ctx = POND_BUF_INIT, sql = POND_BUF_INIT;
+    const char *params[2] = {src, dst};
+    char delim = ',';
+    int rc;
+
+    if (store_is_parquet(src)) {
+        if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", src)) < 0)
+            goto done;
+        rc = work_run(p, POND_EINVALID, ctx.ptr,
+                      "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)", params, 2,
+                      NULL);
+        goto done;
+    }
+    if ((rc = store_csv_check(src, &delim)) < 0) {
+        pond_error_wrap(rc, "cannot read CSV '%s'", src);
+        goto done;
+    }
+    if ((rc = pond_buf_printf(&ctx, "cannot read CSV '%s'", src)) < 0)
+        goto done;
+    /* delim is one of four fixed characters, never user text */
+    rc = pond_buf_printf(&sql,
+                         "COPY (SELECT * FROM read_csv($1, header = true, skip = 0, "
+                         "quote = '\"', escape = '\"', delim = %s)) TO $2 (FORMAT PARQUET)",
+                         delim == '\t' ? "chr(9)" : delim == ';' ? "';'" : delim == '|' ? "'|'" : "','");
+    if (rc < 0)
+        goto done;
+    rc = work_run(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL);
+done:
+    pond_buf_free(&ctx);
+    pond_buf_free(&sql);
+    return rc;
+}
+
+typedef struct column_list {
+    size_t n;
+    char **names;
+    char **types;
+} column_list;
+
+static void columns_free(column_list *c)
+{
+    size_t i;
+    for (i = 0; i < c->n; i++) {
+        free(c->names[i]);
+        free(c->types[i]);
+    }
+    free(c->names);
+    free(c->types);
+    memset(c, 0, sizeof *c);
+}
+
+static int read_columns(pond *p, const char *parquet, column_list *out)
+{
+    store_rows rows;
+    const char *params[1] = {parquet};
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = work_run(p, POND_ERROR, "cannot read the schema of a content file",
+                  "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($1))",
+                  params, 1, &rows);
+    if (rc < 0)
+        return rc;
+    while (store_rows_next(&rows)) {
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char **nn = realloc(out->names, ncap * sizeof *nn);
+            char **nt = nn ? realloc(out->types, ncap * sizeof *nt) : NULL;
+            if (nn)
+                out->names = nn;
+            if (!nt) {
+                rc = pond_error_oom();
+                break;
+            }
+            out->types = nt;
+            cap = ncap;
+        }
+        out->names[out->n] = store_rows_str(&rows, 0);
+        out->types[out->n] = store_rows_str(&rows, 1);
+        out->n++;
+        if (!out->names[out->n - 1] || !out->types[out->n - 1]) {
+            rc = pond_error_oom();
+            break;
+        }
+    }
+    store_rows_free(&rows);
+    if (rc < 0)
+        columns_free(out);
+    return rc;
+}
+
+static int columns_json(const column_list *c, char **out)
+{
+    pond_buf b = POND_BUF_INIT;
+    size_t i;
+    int rc = pond_buf_putc(&b, '[');
+
+    for (i = 0; rc == POND_OK && i < c->n; i++) {
+        if (i)
+            rc = pond_buf_putc(&b, ',');
+        if (!rc)
+            rc = pond_buf_puts(&b, "{\"name\":");
+        if (!rc)
+            rc = store_json_string(&b, c->names[i]);
+        if (!rc)
+            rc = pond_buf_puts(&b, ",\"type\":");
+        if (!rc)
+            rc = store_json_string(&b, c->types[i]);
+        if (!rc)
+            rc = pond_buf_putc(&b, '}');
+    }
+    if (!rc)
+        rc = pond_buf_putc(&b, ']');
+    if (!rc && !(*out = pond_buf_detach(&b)))
+        rc = pond_error_oom();
+    pond_buf_free(&b);
+    return rc;
+}
+
+int store_parquet_schema(pond *p, const char *parquet_path, char **out_json)
+{
+    column_list cols;
+    int rc;
+
+    *out_json = NULL;
+    if ((rc = store_work_open(p)) < 0)
+        return rc;
+    if ((rc = read_columns(p, parquet_path, &cols)) < 0)
+        return rc;
+    rc = columns_json(&cols, out_json);
+    columns_free(&cols);
+    return rc;
+}
+
+static int is_time_type(const char *type)
+{
+    return strncmp(type, "TIMESTAMP", 9) == 0 || strcmp(type, "DATE") == 0;
+}
+
+static int join_names(pond_buf *b, const column_list *c, int only_time)
+{
+    size_t i;
+    int first = 1, rc = POND_OK;
+    for (i = 0; rc == POND_OK && i < c->n; i++) {
+        if (only_time && strncmp(c->types[i], "TIMESTAMP", 9) != 0)
+            continue;
+        rc = pond_buf_printf(b, "%s%s", first ? "" : ", ", c->names[i]);
+        first = 0;
+    }
+    return rc;
+}
+
+/* Pick the timestamp column of a new series version (see store.h), index into c. */
+static int pick_timestamp(const column_list *c, const char *src, const char *wanted, size_t *out)
+{
+    pond_buf names = POND_BUF_INIT;
+    size_t i, found = 0, nfound = 0;
+    int rc = POND_OK;
+
+    if (wanted) {
+        for (i = 0; i < c->n; i++)
+            if (strcmp(c->names[i], wanted) == 0)
+                break;
+        if (i == c->n) {
+            join_names(&names, c, 0);
+            rc = pond_error_set(POND_EINVALID, "no column '%s' in '%s' (columns: %s)", wanted,
+                                src, names.ptr);
+            goto done;
+        }
+        *out = i;
+        goto done;
+    }
+    for (i = 0; i < c->n; i++) {
+        if (strcmp(c->names[i], "timestamp") == 0) {
+            *out = i;
+            goto done;
+        }
+    }
+    for (i = 0; i < c->n; i++) {
+        if (strncmp(c->types[i], "TIMESTAMP", 9) == 0) {
+            found = i;
+            nfound++;
+        }
+    }
+    if (nfound == 1) {
+        *out = found;
+        goto done;
+    }
+    if (nfound == 0) {
+        join_names(&names, c, 0);
+        rc = pond_error_set(POND_EINVALID,
+                            "no timestamp column in '%s': none of %s is a TIMESTAMP; "
+                            "use --timestamp-column",
+                            src, names.ptr);
+    } else {
+        join_names(&names, c, 1);
+        rc = pond_error_set(POND_EINVALID,
+                            "ambiguous timestamp column in '%s': %s are all TIMESTAMP; "
+                            "use --timestamp-column",
+                            src, names.ptr);
+    }
+done:
+    pond_buf_free(&names);
+    return rc;
+}
+
+/* What one source becomes. */
+typedef struct plan {
+    const char *src;
+    const char *target;
+    pond_entry_type type;
+    int exists;
+    store_entry entry; /* the existing target, with versions */
+} plan;
+
+/* The series part: timestamp column, nulls, min/max, comparison with earlier versions. */
+static int series_stats(pond *p, plan *pl, const char *parquet, const column_list *cols,
+                        const pond_copy_options *opts, store_version *v, char **ts_col)
+{
+    const char *wanted = opts ? opts->timestamp_column : NULL;
+    const char *params[1];
+    store_rows rows;
+    size_t ts = 0;
+    int rc, null_min = 0;
+    int64_t nulls;
+
+    memset(&rows, 0, sizeof rows);
+    if (pl->exists) {
+        if (wanted && strcmp(wanted, pl->entry.timestamp_column) != 0)
+            return pond_error_set(POND_EINVALID,
+                                  "cannot append '%s' to '%s': the series' timestamp column is "
+                                  "'%s', not '%s'",
+                                  pl->src, pl->target, pl->entry.timestamp_column, wanted);
+        wanted = pl->entry.timestamp_column;
+    }
+    if ((rc = pick_timestamp(cols, pl->src, wanted, &ts)) < 0) {
+        if (pl->exists)
+            pond_error_wrap(rc, "cannot append to series '%s'", pl->target);
+        return rc;
+    }
+    if (!is_time_type(cols->types[ts]))
+        return pond_error_set(POND_EINVALID,
+                              "timestamp column '%s' in '%s' is %s, not a TIMESTAMP or DATE",
+                              cols->names[ts], pl->src, cols->types[ts]);
+    if (pl->exists && pl->entry.nversions > 0) {
+        const char *had = pl->entry.versions[pl->entry.nversions - 1].ts_type;
+        if (had && strcmp(had, cols->types[ts]) != 0)
+            return pond_error_set(POND_EINVALID,
+                                  "cannot append '%s' to series '%s': timestamp column '%s' is "
+                                  "%s, the series has %s",
+                                  pl->src, pl->target, cols->names[ts], cols->types[ts], had);
+    }
+    params[0] = cols->names[ts];
+    if ((rc = work_run(p, POND_ERROR, "cannot read a content file", "SET VARIABLE pond_ts = $1",
+                       params, 1, NULL)) < 0)
+        return rc;
+    params[0] = parquet;
+    rc = work_run(p, POND_ERROR, "cannot read a content file",
+                  "SELECT count(*), count(*) - count(c), epoch_us(min(c)::TIMESTAMP), "
+                  "epoch_us(max(c)::TIMESTAMP) FROM (SELECT COLUMNS(x -> x = "
+                  "getvariable('pond_ts')) AS c FROM read_parquet($1))",
+                  params, 1, &rows);
+    if (rc < 0)
+        return rc;
+    if (!store_rows_next(&rows)) {
+        store_rows_free(&rows);
+        return pond_error_set(POND_ERROR, "cannot read a content file: no result");
+    }
+    v->row_count = store_rows_i64(&rows, 0, NULL);
+    nulls = store_rows_i64(&rows, 1, NULL);
+    v->min_time = store_rows_i64(&rows, 2, &null_min);
+    v->max_time = store_rows_i64(&rows, 3, NULL);
+    v->has_time = !null_min;
+    store_rows_free(&rows);
+    if (nulls > 0)
+        return pond_error_set(POND_EINVALID, "timestamp column '%s' in '%s' has %lld null%s",
+                              cols->names[ts], pl->src, (long long)nulls, nulls == 1 ? "" : "s");
+    if (!(v->ts_type = malloc(strlen(cols->types[ts]) + 1)) ||
+        !(*ts_col = malloc(strlen(cols->names[ts]) + 1)))
+        return pond_error_oom();
+    strcpy(v->ts_type, cols->types[ts]);
+    strcpy(*ts_col, cols->names[ts]);
+    return POND_OK;
+}
+
+static int row_count(pond *p, const char *parquet, int64_t *out)
+{
+    const char *params[1] = {parquet};
+    store_rows rows;
+    int rc = work_run(p, POND_ERROR, "cannot read a content file",
+                      "SELECT count(*) FROM read_parquet($1)", params, 1, &rows);
+    if (rc < 0)
+        return rc;
+    *out = store_rows_next(&rows) ? store_rows_i64(&rows, 0, NULL) : 0;
+    store_rows_free(&rows);
+    return POND_OK;
+}
+
+static pond_entry_type type_for(const pond_copy_options *opts, const char *target)
+{
+    size_t n = strlen(target);
+    switch (opts ? opts->format : POND_COPY_AUTO) {
+    case POND_COPY_DATA: return POND_ENTRY_DATA;
+    case POND_COPY_TABLE: return POND_ENTRY_TABLE;
+    case POND_COPY_SERIES: return POND_ENTRY_SERIES;
+    default: break;
+    }
+    if (n > 7 && strcmp(target + n - 7, ".series") == 0)
+        return POND_ENTRY_SERIES;
+    if (n > 6 && strcmp(target + n - 6, ".table") == 0)
+        return POND_ENTRY_TABLE;
+    return POND_ENTRY_DATA;
+}
+
+static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
+                    const pond_copy_options *opts)
+{
+    pond_buf tmp = POND_BUF_INIT;
+    store_version v;
+    store_content content;
+    column_list cols;
+    char *ts_col = NULL;
+    struct stat st;
+    int64_t id;
+    int rc;
+
+    memset(&v, 0, sizeof v);
+    memset(&cols, 0, sizeof cols);
+    if (stat(pl->src, &st) != 0) {
+        rc = pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "cannot copy '%s': %s",
+                            pl->src, errno == ENOENT ? "no such file" : strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = pond_error_set(POND_EINVALID, "cannot copy '%s': it is a directory", pl->src);
+        goto done;
+    }
+    rc = store_entry_lookup(p, pl->target, &pl->entry);
+    if (rc < 0 && rc != POND_ENOTFOUND)
+        goto done;
+    pl->exists = rc == POND_OK;
+    if (pl->exists) {
+        pond_entry_type wanted = type_for(opts, pl->target);
+        if (pl->entry.type == POND_ENTRY_DIR || pl->entry.type == POND_ENTRY_SYMLINK) {
+            rc = pond_error_set(POND_EEXISTS, "cannot copy '%s' to '%s': it is a %s", pl->src,
+                                pl->target, pond_entry_type_name(pl->entry.type));
+            goto done;
+        }
+        if (opts && opts->format != POND_COPY_AUTO && wanted != pl->entry.type) {
+            rc = pond_error_set(POND_EINVALID, "cannot copy '%s' to '%s' as %s: it is a %s",
+                                pl->src, pl->target, pond_entry_type_name(wanted),
+                                pond_entry_type_name(pl->entry.type));
+            goto done;
+        }
+        pl->type = pl->entry.type;
+        if ((rc = store_entry_load_versions(p, &pl->entry)) < 0)
+            goto done;
+    } else {
+        pl->type = type_for(opts, pl->target);
+    }
+    if ((rc = store_tmp_path(p, "in", pl->type == POND_ENTRY_DATA ? "" : ".parquet", &tmp)) < 0)
+        goto done;
+    if (pl->type == POND_ENTRY_DATA) {
+        if ((rc = pond_fs_copy_file(pl->src, tmp.ptr)) < 0)
+            goto done;
+        v.row_count = -1;
+    } else {
+        if ((rc = store_work_open(p)) < 0 || (rc = convert_to_parquet(p, pl->src, tmp.ptr)) < 0)
+            goto done;
+        if ((rc = read_columns(p, tmp.ptr, &cols)) < 0 || (rc = columns_json(&cols, &v.schema)) < 0)
+            goto done;
+        if (pl->type == POND_ENTRY_SERIES)
+            rc = series_stats(p, pl, tmp.ptr, &cols, opts, &v, &ts_col);
+        else
+            rc = row_count(p, tmp.ptr, &v.row_count);
+        if (rc < 0)
+            goto done;
+    }
+    if ((rc = store_content_add(txn, tmp.ptr, &content)) < 0)
+        goto done;
+    v.sha256 = content.sha256;
+    v.size = content.size;
+    if (pl->exists) {
+        id = pl->entry.id;
+    } else if ((rc = store_entry_insert(p, parent_id, pl->target, pl->type, ts_col, txn->seq,
+                                        &id)) < 0) {
+        goto done;
+    }
+    rc = store_version_insert(p, id, txn->seq, &v, NULL);
+done:
+    if (rc < 0 && tmp.len)
+        remove(tmp.ptr);
+    free(v.schema);
+    free(v.ts_type);
+    free(ts_col);
+    columns_free(&cols);
+    store_entry_clear(&pl->entry);
+    pond_buf_free(&tmp);
+    return rc;
+}
+
+/* The transaction's variables: {"format":…,"timestamp_column":…}. */
+static int copy_variables(const pond_copy_options *opts, char **out)
+{
+    static const char *const words[] = {"auto", "data", "table", "series"};
+    pond_buf b = POND_BUF_INIT;
+    int f = opts ? (int)opts->format : 0;
+    int rc;
+
+    if (f < 0 || f > 3)
+        f = 0;
+    rc = pond_buf_printf(&b, "{\"format\":\"%s\"", words[f]);
+    if (!rc && opts && opts->timestamp_column) {
+        rc = pond_buf_puts(&b, ",\"timestamp_column\":");
+        if (!rc)
+            rc = store_json_string(&b, opts->timestamp_column);
+    }
+    if (!rc)
+        rc = pond_buf_putc(&b, '}');
+    if (!rc && !(*out = pond_buf_detach(&b)))
+        rc = pond_error_oom();
+    pond_buf_free(&b);
+    return rc;
+}
+
+int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
+                 const pond_copy_options *opts)
+{
+    pond_buf norm = POND_BUF_INIT, parent = POND_BUF_INIT, target = POND_BUF_INIT;
+    store_entry d, par;
+    store_txn *txn = NULL;
+    char *vars = NULL;
+    plan pl;
+    size_t i;
+    int rc, into_dir = 0;
+    int64_t parent_id;
+
+    memset(&d, 0, sizeof d);
+    memset(&par, 0, sizeof par);
+    memset(&pl, 0, sizeof pl);
+    if (nsrcs == 0)
+        return pond_error_set(POND_EINVALID, "nothing to copy");
+    if ((rc = store_path_arg(dest, &norm)) < 0)
+        return rc;
+    if ((rc = copy_variables(opts, &vars)) < 0)
+        goto done;
+    if ((rc = store_txn_begin(p, &txn, vars)) < 0)
+        goto done;
+    rc = store_entry_lookup(p, norm.ptr, &d);
+    if (rc < 0 && rc != POND_ENOTFOUND)
+        goto done;
+    if (rc == POND_OK && d.type == POND_ENTRY_DIR) {
+        into_dir = 1;
+        parent_id = d.id;
+    } else if (nsrcs > 1) {
+        rc = pond_error_set(rc == POND_OK ? POND_EINVALID : POND_ENOTFOUND,
+                            "cannot copy %zu files to '%s': %s", nsrcs, norm.ptr,
+                            rc == POND_OK ? "not a directory" : "no such directory");
+        goto done;
+    } else {
+        if ((rc = pond_path_parent(norm.ptr, &parent)) < 0)
+            goto done;
+        rc = store_entry_lookup(p, parent.ptr, &par);
+        if (rc == POND_ENOTFOUND || (rc == POND_OK && par.type != POND_ENTRY_DIR)) {
+            rc = pond_error_set(POND_ENOTFOUND, "cannot copy to '%s': no such directory '%s'",
+                                norm.ptr, parent.ptr);
+            goto done;
+        }
+        if (rc < 0)
+            goto done;
+        parent_id = par.id;
+    }
+    for (i = 0; i < nsrcs; i++) {
+        if (into_dir) {
+            pond_buf base = POND_BUF_INIT;
+            /* the host file's name: the last component of its path */
+            const char *slash = strrchr(srcs[i], '/');
+            const char *name = slash ? slash + 1 : srcs[i];
+            rc = pond_buf_puts(&base, name);
+            if (rc == POND_OK)
+                rc = pond_path_join(&target, norm.ptr, base.ptr);
+            pond_buf_free(&base);
+            if (rc < 0) {
+                pond_error_wrap(rc, "cannot copy '%s' into '%s'", srcs[i], norm.ptr);
+                goto done;
+            }
+        } else {
+            pond_buf_clear(&target);
+            if ((rc = pond_buf_puts(&target, norm.ptr)) < 0)
+                goto done;
+        }
+        memset(&pl, 0, sizeof pl);
+        pl.src = srcs[i];
+        pl.target = target.ptr;
+        if ((rc = copy_one(p, txn, &pl, parent_id, opts)) < 0)
+            goto done;
+    }
+    rc = store_txn_commit(txn);
+    txn = NULL;
+done:
+    if (txn)
+        store_txn_abort(txn);
+    free(vars);
+    store_entry_clear(&d);
+    store_entry_clear(&par);
+    pond_buf_free(&norm);
+    pond_buf_free(&parent);
+    pond_buf_free(&target);
+    return rc;
+}

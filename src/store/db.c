@@ -1,0 +1,178 @@
+/*
+ * store/db.c: thin helpers over the DuckDB C API for the store: running fixed SQL, preparing
+ * statements, reading result rows chunk by chunk (BIGINT / VARCHAR / BOOLEAN columns), and
+ * opening the handle's in-memory work database.  Every failure copies DuckDB's message into
+ * the pond error before the DuckDB object is destroyed.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int store_db_exec(duckdb_connection con, const char *what, const char *sql)
+{
+    duckdb_result res;
+    int rc = POND_OK;
+
+    if (duckdb_query(con, sql, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "%s: %s", what, duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+int store_db_prepare(duckdb_connection con, const char *what, const char *sql,
+                     duckdb_prepared_statement *out)
+{
+    if (duckdb_prepare(con, sql, out) == DuckDBError) {
+        const char *msg = duckdb_prepare_error(*out);
+        return pond_error_set(POND_ERROR, "%s: %s", what, msg ? msg : "cannot prepare");
+    }
+    return POND_OK;
+}
+
+int store_db_query(duckdb_prepared_statement stmt, int code, const char *what,
+                   store_rows *rows)
+{
+    memset(rows, 0, sizeof *rows);
+    if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
+        int rc = pond_error_set(code, "%s: %s", what, duckdb_result_error(&rows->res));
+        duckdb_destroy_result(&rows->res);
+        return rc;
+    }
+    rows->has_res = 1;
+    return POND_OK;
+}
+
+int store_rows_next(store_rows *rows)
+{
+    if (!rows->has_res)
+        return 0;
+    if (rows->chunk && rows->row + 1 < rows->nrow) {
+        rows->row++;
+        return 1;
+    }
+    for (;;) {
+        if (rows->chunk)
+            duckdb_destroy_data_chunk(&rows->chunk);
+        rows->chunk = duckdb_fetch_chunk(rows->res);
+        if (!rows->chunk)
+            return 0;
+        rows->nrow = duckdb_data_chunk_get_size(rows->chunk);
+        rows->row = 0;
+        if (rows->nrow > 0)
+            return 1;
+    }
+}
+
+int store_rows_is_null(store_rows *rows, idx_t col)
+{
+    duckdb_vector v = duckdb_data_chunk_get_vector(rows->chunk, col);
+    uint64_t *validity = duckdb_vector_get_validity(v);
+    return validity && !duckdb_validity_row_is_valid(validity, rows->row);
+}
+
+int64_t store_rows_i64(store_rows *rows, idx_t col, int *is_null)
+{
+    duckdb_vector v = duckdb_data_chunk_get_vector(rows->chunk, col);
+    int null = store_rows_is_null(rows, col);
+    void *data = duckdb_vector_get_data(v);
+    int64_t value = 0;
+
+    if (is_null)
+        *is_null = null;
+    if (null)
+        return 0;
+    switch (duckdb_column_type(&rows->res, col)) {
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_TIMESTAMP:
+        value = ((int64_t *)data)[rows->row];
+        break;
+    case DUCKDB_TYPE_INTEGER:
+        value = ((int32_t *)data)[rows->row];
+        break;
+    case DUCKDB_TYPE_BOOLEAN:
+        value = ((bool *)data)[rows->row] ? 1 : 0;
+        break;
+    case DUCKDB_TYPE_UBIGINT:
+        value = (int64_t)((uint64_t *)data)[rows->row];
+        break;
+    default:
+        value = 0;
+        break;
+    }
+    return value;
+}
+
+char *store_rows_str(store_rows *rows, idx_t col)
+{
+    duckdb_vector v = duckdb_data_chunk_get_vector(rows->chunk, col);
+    duckdb_string_t *data;
+    uint32_t len;
+    char *s;
+
+    if (store_rows_is_null(rows, col) || duckdb_column_type(&rows->res, col) != DUCKDB_TYPE_VARCHAR)
+        return NULL;
+    data = (duckdb_string_t *)duckdb_vector_get_data(v) + rows->row;
+    len = duckdb_string_t_length(*data);
+    s = malloc((size_t)len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, duckdb_string_t_data(data), len);
+    s[len] = '\0';
+    return s;
+}
+
+void store_rows_free(store_rows *rows)
+{
+    if (!rows)
+        return;
+    if (rows->chunk)
+        duckdb_destroy_data_chunk(&rows->chunk);
+    if (rows->has_res)
+        duckdb_destroy_result(&rows->res);
+    rows->has_res = 0;
+}
+
+int store_work_open(pond *p)
+{
+    duckdb_prepared_statement stmt = NULL;
+    duckdb_result res;
+    pond_buf spill = POND_BUF_INIT;
+    int rc = POND_OK;
+
+    if (p->work_open)
+        return POND_OK;
+    if (duckdb_open(NULL, &p->work_db) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot open an in-memory duckdb database");
+        goto done;
+    }
+    if (duckdb_connect(p->work_db, &p->work) == DuckDBError) {
+        duckdb_close(&p->work_db);
+        rc = pond_error_set(POND_ERROR, "cannot connect to an in-memory duckdb database");
+        goto done;
+    }
+    p->work_open = 1;
+    if ((rc = store_db_exec(p->work, "cannot set up the work database",
+                            "SET TimeZone = 'UTC'")) < 0)
+        goto done;
+    if ((rc = pond_buf_printf(&spill, "%s/spill", p->tmp_dir)) < 0)
+        goto done;
+    if ((rc = store_db_prepare(p->work, "cannot set up the work database",
+                               "SET temp_directory = $1", &stmt)) < 0)
+        goto done;
+    duckdb_bind_varchar(stmt, 1, spill.ptr);
+    if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot set up the work database: %s",
+                            duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+done:
+    duckdb_destroy_prepare(&stmt);
+    pond_buf_free(&spill);
+    return rc;
+}
+
+int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out)
+{
+    pond_buf_clear(out);
+    return pond_buf_printf(out, "%s/%s-%u%s", p->tmp_dir, stem, ++p->tmp_counter, ext);
+}
