@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# t4900-crash-safety: `pond copy` of a large CSV is killed with SIGKILL at least 20 times, at
+# moments spread over a whole copy's duration.  After every kill: pond check passes, every
+# version committed before reads back with the same row count and sha256, and the killed copy
+# is wholly there (one new version with every row) or wholly absent.
+#   CRASH_ROWS (default 2000000) and CRASH_KILLS (default 20) scale it.
+. "$(dirname "$0")/lib.sh"
+
+rows=${CRASH_ROWS:-2000000}
+kills=${CRASH_KILLS:-20}
+
+pond init >/dev/null || { fail "pond init"; done_testing; }
+
+# One large CSV, made once: a row a second from 2024-01-01.
+awk -v n="$rows" 'BEGIN {
+    print "timestamp,value,flag"
+    t = 1704067200
+    for (i = 0; i < n; i++)
+        printf "%s,%d.%d,%d\n", strftime("%Y-%m-%d %H:%M:%S", t + i, 1), i % 1000, i % 10, i % 7
+}' >"$TMP/big.csv"
+sensor_csv "$TMP/small1.csv" 1672531200 1000
+sensor_csv "$TMP/small2.csv" 1675209600 2000
+
+# versions: "version rows sha256-prefix" for each version of /crash.series, oldest first.
+versions() {
+    "$POND_BIN" describe /crash.series | awk '/^  versions/ { v = 1; getline; next }
+        v && /^    / { print $1, $3, $NF; next } { v = 0 }'
+}
+# total: rows of the series as pond cat reads them (every version's file).
+total() {
+    "$POND_BIN" cat /crash.series --format csv --sql 'SELECT count(*) AS n FROM series' | tail -n 1
+}
+sum_rows() { awk '{ s += $2 } END { print s + 0 }'; }
+
+expect_ok pond copy "$TMP/small1.csv" /crash.series
+expect_ok pond copy "$TMP/small2.csv" /crash.series
+# One whole copy of the large file, timed: the kills spread over this duration.
+t0=$(date +%s%N)
+expect_ok pond copy "$TMP/big.csv" /crash.series
+t1=$(date +%s%N)
+duration_ms=$(((t1 - t0) / 1000000))
+echo "# a full copy of $rows rows takes ${duration_ms} ms"
+
+committed=$(versions)
+check_eq "three committed versions" 3 "$(wc -l <<<"$committed")"
+check_eq "the large version has every row" "$rows" "$(sed -n 3p <<<"$committed" | cut -d' ' -f2)"
+check_eq "cat reads every committed row" "$(sum_rows <<<"$committed")" "$(total)"
+
+landed=0
+absent=0
+for i in $(seq 1 "$kills"); do
+    # Delays from 0 to 110% of a full copy, the order shuffled by a fixed stride.
+    k=$(((i * 7) % kills))
+    delay_ms=$((duration_ms * 11 * k / (10 * (kills - 1))))
+    "$POND_BIN" copy "$TMP/big.csv" /crash.series >/dev/null 2>"$TMP/copy.err" &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rc=$?
+    what="kill $i after ${delay_ms} ms (exit $rc)"
+
+    if "$POND_BIN" check >"$OUT" 2>"$ERR"; then
+        pass "$what: pond check passes"
+    else
+        fail "$what: pond check passes"
+        _show_output
+    fi
+    now=$(versions)
+    nold=$(wc -l <<<"$committed")
+    check_eq "$what: every committed version is unchanged" "$committed" "$(head -n "$nold" <<<"$now")"
+    extra=$(tail -n +"$((nold + 1))" <<<"$now")
+    if [ -z "$extra" ]; then
+        absent=$((absent + 1))
+        pass "$what: the killed copy is wholly absent"
+    elif [ "$(wc -l <<<"$extra")" -eq 1 ] && [ "$(cut -d' ' -f2 <<<"$extra")" = "$rows" ]; then
+        landed=$((landed + 1))
+        pass "$what: the killed copy is wholly there"
+        committed=$now
+    else
+        fail "$what: the killed copy is wholly there or wholly absent" "$extra"
+        committed=$now
+    fi
+    check_eq "$what: cat reads exactly the committed rows" "$(sum_rows <<<"$committed")" "$(total)"
+    # Remove what the kill left behind, so the disk does not fill up.
+    "$POND_BIN" check --repair >"$OUT" 2>"$ERR" || { fail "$what: check --repair"; _show_output; }
+done
+echo "# $kills kills: $absent copies wholly absent, $landed wholly there"
+[ "$absent" -gt 0 ] && pass "some kills landed before the commit" \
+    || fail "some kills landed before the commit"
+
+expect_ok pond check
+check_contains "no orphans are left after --repair" "$(cat "$OUT")" "0 problems, 0 orphans"
+expect_ok pond copy "$TMP/small1.csv" /crash.series
+check_eq "the pond takes new versions after the crashes" \
+    "$(($(sum_rows <<<"$committed") + 1000))" "$(total)"
+
+done_testing
