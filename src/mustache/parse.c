@@ -419,8 +419,10 @@ static int build(parser *p, mustache_tpl *tpl)
         size_t len = t->len;
 
         if (t->line_head) {
-            if (!(n = list_add(cur, MN_LINE)))
-                goto oom;
+            if (!(n = list_add(cur, MN_LINE))) {
+                rc = pond_error_oom();
+                goto done;
+            }
             n->text = t->lead;
             n->len = t->lead_len;
             if (!t->is_tag) {
@@ -431,8 +433,10 @@ static int build(parser *p, mustache_tpl *tpl)
         if (!t->is_tag) {
             if (t->removed || !len)
                 continue;
-            if (!(n = list_add(cur, MN_TEXT)))
-                goto oom;
+            if (!(n = list_add(cur, MN_TEXT))) {
+                rc = pond_error_oom();
+                goto done;
+            }
             n->text = text;
             n->len = len;
             continue;
@@ -461,8 +465,10 @@ static int build(parser *p, mustache_tpl *tpl)
         mustache_node_type type = t->sigil == '#' ? MN_SECTION : t->sigil == '^' ? MN_INVERTED
                                 : t->sigil == '>' ? MN_PARTIAL : t->sigil == '<' ? MN_PARENT
                                 : t->sigil == '$' ? MN_BLOCK : MN_VAR;
-        if (!(n = list_add(cur, type)))
-            goto oom;
+        if (!(n = list_add(cur, type))) {
+            rc = pond_error_oom();
+            goto done;
+        }
         if ((rc = set_name(n, t)))
             goto done;
         n->escape = t->sigil == 0;
@@ -480,9 +486,6 @@ static int build(parser *p, mustache_tpl *tpl)
         rc = syntax_error(p, o->line, o->col, "unclosed %s '%s%.*s'", sigil_name(o->sigil),
                           o->dynamic ? "*" : "", (int)o->len, o->s);
     }
-    goto done;
-oom:
-    rc = pond_error_oom();
 done:
     free(open);
     free(open_tok);
