@@ -47,6 +47,15 @@ const char *pond_export_ctx_staging(pond_export_ctx *ctx);
  * directories under staging and sets staged_path to where the stage must write it. */
 int pond_export_ctx_claim(pond_export_ctx *ctx, const char *rel_path, pond_buf *staged_path);
 
+/* As pond_export_ctx_claim, and: with is_dir the output is the whole directory rel_path (under
+ * --overwrite the old directory is replaced as a whole, so no stale files survive a re-run),
+ * created empty under staging; a claim also collides with any claim inside or around it.
+ * source (may be NULL) names what the output comes from in collision messages.
+ * In a dry run nothing is created and staged_path is the final path under the output
+ * directory: stages must only print what they would write. */
+int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int is_dir,
+                                 const char *source, pond_buf *staged_path);
+
 /* One export_metadata row per capture of a written file (one row with capture_group -1 and
  * capture_value '' when caps is empty), appended through the DuckDB appender.
  * has_* = 0 stores NULL. Times are Unix milliseconds. */
@@ -61,9 +70,17 @@ typedef struct pond_export_record {
     int has_row_count;
     int64_t row_count;
     int stage; /* 1-based */
+    const char *source; /* the pond path the file came from (trailing column source_path);
+                           NULL stores NULL */
 } pond_export_record;
 
 int pond_export_ctx_record(pond_export_ctx *ctx, const pond_export_record *rec);
+
+/* 1 in a dry run (--dry-run): nothing may be written anywhere. */
+int pond_export_ctx_dry_run(pond_export_ctx *ctx);
+
+/* Print "<text>" to the run's log unless it is quiet (a printf-style helper for stages). */
+void pond_export_ctx_log(pond_export_ctx *ctx, const char *fmt, ...) POND_PRINTF(2, 3);
 
 /* Make appended rows visible to queries (call at the end of a stage). */
 int pond_export_ctx_flush(pond_export_ctx *ctx);

@@ -1,0 +1,206 @@
+/*
+ * cli/cmd_export.c: pond export -p PATTERN… -d DIR [options]: write matching files as
+ * (Hive-partitioned) Parquet, run the later pipeline stages, all or nothing (DESIGN.md §3).
+ *
+ * The command only parses the command line into pond_export_options and calls pond_export();
+ * the export reads the pond (holding it open, so no writer runs meanwhile) and never writes
+ * to it.  Exit 2 for a bad command line, 1 for anything the export refuses or fails at.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_help help = {
+    "pond export -p PATTERN [-p PATTERN…] -d DIR [--temporal LEVELS] [-f data|control]\n"
+    "                   [--start-time T] [--end-time T] [--timezone TZ] [--overwrite]\n"
+    "                   [--dry-run] [--dump-tables DIR2] [--pipeline FILE | --template SPEC]\n"
+    "                   [-v KEY=VALUE…] [--quiet]",
+    "Export matching files as Parquet (Hive-partitioned by time) through a pipeline.",
+    "Every file matching a PATTERN is written under DIR.  In a pattern '*' matches within one\n"
+    "name and '**' any number of directories; what they stood for are the captures, numbered\n"
+    "from 0, left to right.  Where a match goes:\n"
+    "  with captures      DIR/cap0/cap1/…/\n"
+    "  without captures   DIR/<parent path>/<name without extension>/\n"
+    "A series or table becomes data.parquet there; a data file is copied byte for byte\n"
+    "under its own name.  With --temporal the rows of a series are split by calendar level,\n"
+    "Hive-style, with plain integer values:\n"
+    "  DIR/BDock/res=1d/year=2024/month=7/day=20/data.parquet\n"
+    "(data_1.parquet … only where DuckDB splits a partition).  LEVELS is year, year,month,\n"
+    "year,month,day, year,month,day,hour or year,month,day,hour,minute: levels start at year\n"
+    "and leave none out.  A table has no timestamp column, so matching one with --temporal\n"
+    "is an error.  Partitions are calendar periods in --timezone (an ICU/IANA name, default\n"
+    "UTC), so a day in America/Los_Angeles may be 23 or 25 hours long.\n"
+    "\n"
+    "--start-time and --end-time keep the rows of a series whose event time t has\n"
+    "START <= t < END: the start is inclusive, the end exclusive.  Times are ISO-8601 and UTC\n"
+    "unless they carry an offset: 2024-07-20, 2024-07-20T06:00:00Z, 2024-07-20T08:00:00+02:00.\n"
+    "Tables and data files are exported whole.\n"
+    "\n"
+    "The export is atomic: everything is written under DIR/.pond-staging-XXXXXX and moved into\n"
+    "place only when every stage has succeeded; on any failure DIR is left as it was (and is\n"
+    "not created when it did not exist).  An output that already exists is an error before\n"
+    "anything is written, unless --overwrite, which replaces it as a whole.  Two matches that\n"
+    "would write the same output are an error naming both.\n"
+    "\n"
+    "Each written file is a row of the table export_metadata (pattern, capture_group,\n"
+    "capture_value, file_path, start_time, end_time, row_count, export_stage, source_path;\n"
+    "times in Unix milliseconds: the partition's window with --temporal, else the first and\n"
+    "last event time) that later stages (--pipeline, --template) query; --dump-tables writes\n"
+    "every table of the run as DIR2/<table>.parquet.  Progress goes to standard error.",
+    "  -p, --pattern PATTERN   files to export (repeatable)\n"
+    "  -d, --dir DIR           the output directory (created when missing)\n"
+    "      --temporal LEVELS   split rows by year,month,day,hour,minute (a prefix of that)\n"
+    "  -f, --fs FS             data (default) or control (the transaction log)\n"
+    "      --start-time T      first event time to export (inclusive)\n"
+    "      --end-time T        event time to stop at (exclusive)\n"
+    "      --timezone TZ       time zone of the calendar partitions (default UTC)\n"
+    "      --overwrite         replace outputs that exist\n"
+    "      --dry-run           list each file that would be written and its source; write\n"
+    "                          nothing\n"
+    "      --dump-tables DIR2  write every context table as DIR2/<table>.parquet\n"
+    "      --pipeline FILE     run the stages of a pipeline file (YAML)\n"
+    "  -t, --template SPEC     add a template stage after the data export\n"
+    "  -v, --var KEY=VALUE     a template variable (repeatable)\n"
+    "  -q, --quiet             no stage reports or progress on standard error\n",
+    "  pond export -p '/sites/*/res=1d.series' -d out --temporal year,month,day\n"
+    "  pond export -p '/sites/**/*.series' -d out --start-time 2024-07-01 --end-time 2024-08-01\n"
+    "  pond export -p '/sites/*/*.series' -d out --temporal year,month,day \\\n"
+    "              --timezone America/Los_Angeles --overwrite --dump-tables tables\n"
+    "  pond export -p '/txn/*' -f control -d log\n"
+    "  pond export -p '/sites/*/*.series' -d site --pipeline pipeline.yaml -v title=Noyo\n",
+};
+
+int cmd_export(int argc, char **argv, const cli_global *g)
+{
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"pattern", required_argument, NULL, 'p'},
+                                             {"dir", required_argument, NULL, 'd'},
+                                             {"temporal", required_argument, NULL, 'T'},
+                                             {"fs", required_argument, NULL, 'f'},
+                                             {"start-time", required_argument, NULL, 's'},
+                                             {"end-time", required_argument, NULL, 'e'},
+                                             {"timezone", required_argument, NULL, 'z'},
+                                             {"overwrite", no_argument, NULL, 'O'},
+                                             {"dry-run", no_argument, NULL, 'n'},
+                                             {"dump-tables", required_argument, NULL, 'D'},
+                                             {"pipeline", required_argument, NULL, 'P'},
+                                             {"template", required_argument, NULL, 't'},
+                                             {"var", required_argument, NULL, 'v'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {NULL, 0, NULL, 0}};
+    pond_export_options o;
+    const char **patterns = NULL, **vars = NULL;
+    size_t npatterns = 0, nvars = 0;
+    int quiet = 0, c, rc = CLI_EXIT_OK;
+    int64_t t;
+    pond *p = NULL;
+
+    memset(&o, 0, sizeof o);
+    o.fs = POND_FS_DATA;
+    /* At most argc patterns or variables. */
+    if (!(patterns = calloc((size_t)argc, sizeof *patterns)) ||
+        !(vars = calloc((size_t)argc, sizeof *vars))) {
+        rc = cli_error("out of memory");
+        goto done;
+    }
+    cli_options_begin();
+    while ((c = cli_next_option(argc, argv, "hp:d:f:t:v:q", longopts)) != -1) {
+        switch (c) {
+        case 'h':
+            rc = cli_print_help(&help);
+            goto done;
+        case 'p':
+            patterns[npatterns++] = optarg;
+            break;
+        case 'd':
+            o.dir = optarg;
+            break;
+        case 'T':
+            o.temporal = optarg;
+            break;
+        case 'f':
+            if (pond_fs_parse(&o.fs, optarg) != POND_OK) {
+                rc = cli_usage_error(argv[0], "%s", pond_error_last());
+                goto done;
+            }
+            break;
+        case 's':
+            o.start_time = optarg;
+            break;
+        case 'e':
+            o.end_time = optarg;
+            break;
+        case 'z':
+            o.timezone = optarg;
+            break;
+        case 'O':
+            o.overwrite = 1;
+            break;
+        case 'n':
+            o.dry_run = 1;
+            break;
+        case 'D':
+            o.dump_tables_dir = optarg;
+            break;
+        case 'P':
+            o.pipeline_file = optarg;
+            break;
+        case 't':
+            o.template_spec = optarg;
+            break;
+        case 'v':
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                rc = cli_usage_error(argv[0], "bad variable '%s': expected KEY=VALUE", optarg);
+                goto done;
+            }
+            vars[nvars++] = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+    }
+    if (optind < argc) {
+        rc = cli_usage_error(argv[0], "unexpected argument '%s' (patterns go after -p)",
+                             argv[optind]);
+        goto done;
+    }
+    if (!o.dir) {
+        rc = cli_usage_error(argv[0], "no output directory: use -d DIR");
+        goto done;
+    }
+    if (!npatterns && !o.pipeline_file) {
+        rc = cli_usage_error(argv[0], "no pattern: use -p PATTERN");
+        goto done;
+    }
+    if (o.pipeline_file && o.template_spec) {
+        rc = cli_usage_error(argv[0], "use --pipeline or --template, not both");
+        goto done;
+    }
+    /* Bad times are the user's error, found before the pond is opened. */
+    if ((o.start_time && pond_time_parse(&t, o.start_time) != POND_OK) ||
+        (o.end_time && pond_time_parse(&t, o.end_time) != POND_OK)) {
+        rc = cli_fail();
+        goto done;
+    }
+    o.patterns = patterns;
+    o.npatterns = npatterns;
+    o.vars = vars;
+    o.nvars = nvars;
+    o.out = stdout;
+    o.log = quiet ? NULL : stderr;
+    if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+        goto done;
+    if (pond_export(p, &o) != POND_OK)
+        rc = cli_fail();
+    fflush(stdout);
+done:
+    pond_close(p);
+    free(patterns);
+    free(vars);
+    return rc;
+}

@@ -1,0 +1,722 @@
+/*
+ * export/context.c: the export context of one pond export run (see context.h).
+ *
+ * On disk, a run that is not a dry run owns
+ *
+ *     DIR/.pond-staging-XXXXXX/out/<rel>   every claimed output, written by the stages
+ *     DIR/.pond-staging-XXXXXX/old/<n>     under --overwrite, the old outputs moved aside
+ *
+ * and creates DIR (and missing parents) itself when it is missing.  Commit moves each staged
+ * output to DIR/<rel> (renames within one file system), journalling every step; if a step
+ * fails the journal is undone backwards, so DIR is as it was.  Free removes the staging
+ * directory and, unless the run committed, the directories the run created.
+ *
+ * In memory, the context owns a private DuckDB database (duckdb_open(NULL)) holding
+ * export_metadata, filled only through one appender, and the tables later stages add.
+ */
+#include "export/context.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util/fs.h"
+
+typedef struct claim {
+    char *rel;
+    char *source;
+    int is_dir;
+} claim;
+
+/* One reversible step of the commit. */
+typedef enum { STEP_MKDIR, STEP_BACKUP, STEP_MOVE } step_kind;
+typedef struct step {
+    step_kind kind;
+    char *a; /* MKDIR: the directory; BACKUP: the final path; MOVE: the staged path */
+    char *b; /* BACKUP: where it went; MOVE: the final path */
+} step;
+
+struct pond_export_ctx {
+    pond *p;
+    const pond_export_options *opts;
+    duckdb_database db;
+    duckdb_connection con;
+    duckdb_appender app;
+    char *dir;     /* absolute output directory */
+    char *staging; /* DIR/.pond-staging-XXXXXX; NULL in a dry run */
+    char *out;     /* staging/out */
+    char **created; /* directories this run created for DIR itself, outermost first */
+    size_t ncreated;
+    claim *claims;
+    size_t nclaims, capclaims;
+    char **tables;
+    size_t ntables;
+    int committed;
+};
+
+static const char *const metadata_ddl =
+    "CREATE TABLE export_metadata ("
+    " pattern VARCHAR NOT NULL,"
+    " capture_group INTEGER NOT NULL,"
+    " capture_value VARCHAR NOT NULL,"
+    " file_path VARCHAR NOT NULL,"
+    " start_time BIGINT,"
+    " end_time BIGINT,"
+    " row_count BIGINT,"
+    " export_stage INTEGER NOT NULL,"
+    " source_path VARCHAR)";
+
+/* ---- small helpers ----------------------------------------------------------------------- */
+
+static int query(pond_export_ctx *ctx, const char *sql, const char *what)
+{
+    duckdb_result res;
+    int rc = POND_OK;
+    if (duckdb_query(ctx->con, sql, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "%s: %s", what, duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+static int valid_identifier(const char *s)
+{
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* 1 if a is b or a directory above b ("x" and "x/y"), as '/'-separated relative paths. */
+static int path_is_prefix(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
+}
+
+/* rel must be '/'-separated names, none empty, "." or "..", and not inside the staging area. */
+static int check_rel(const char *rel)
+{
+    const char *p = rel;
+    if (!rel || !*rel || *rel == '/')
+        return pond_error_set(POND_EINVALID, "output path '%s' is not a relative path",
+                              rel ? rel : "");
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+            return pond_error_set(POND_EINVALID,
+                                  "output path '%s' has an empty, '.' or '..' component", rel);
+        if (p == rel && strncmp(p, ".pond-staging-", 14) == 0)
+            return pond_error_set(POND_EINVALID,
+                                  "output path '%s' uses the reserved name .pond-staging-*", rel);
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return POND_OK;
+}
+
+/* Create each missing directory from the root down to abs (already clean and absolute),
+ * appending what was created to ctx->created. */
+static int create_dir_tracked(pond_export_ctx *ctx, const char *abs)
+{
+    int rc = POND_OK;
+    pond_buf b = POND_BUF_INIT;
+    const char *p = abs;
+
+    while (*p) {
+        const char *e = strchr(p + 1, '/');
+        size_t len = e ? (size_t)(e - abs) : strlen(abs);
+        pond_buf_clear(&b);
+        if ((rc = pond_buf_put(&b, abs, len)) != POND_OK)
+            goto done;
+        if (!pond_fs_exists(b.ptr)) {
+            char **nc = realloc(ctx->created, (ctx->ncreated + 1) * sizeof *nc);
+            if (!nc) {
+                rc = pond_error_oom();
+                goto done;
+            }
+            ctx->created = nc;
+            if (mkdir(b.ptr, 0777) != 0) {
+                rc = pond_error_set(POND_ERROR, "cannot create output directory '%s': %s",
+                                    b.ptr, strerror(errno));
+                goto done;
+            }
+            if (!(ctx->created[ctx->ncreated] = strdup(b.ptr))) {
+                rmdir(b.ptr);
+                rc = pond_error_oom();
+                goto done;
+            }
+            ctx->ncreated++;
+        } else if (!pond_fs_is_dir(b.ptr)) {
+            rc = pond_error_set(POND_EEXISTS, "output directory '%s': '%s' is not a directory",
+                                abs, b.ptr);
+            goto done;
+        }
+        if (!e)
+            break;
+        p = e;
+    }
+done:
+    pond_buf_free(&b);
+    return rc;
+}
+
+static int set_timezone(pond_export_ctx *ctx, const char *tz)
+{
+    int rc = POND_OK;
+    duckdb_prepared_statement st = NULL;
+    duckdb_result res;
+    int have_res = 0;
+
+    if (duckdb_prepare(ctx->con, "SELECT count(*) FROM pg_timezone_names() WHERE name = $1",
+                       &st) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_prepare_error(st));
+        goto done;
+    }
+    duckdb_bind_varchar(st, 1, tz);
+    have_res = 1;
+    if (duckdb_execute_prepared(st, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_result_error(&res));
+        goto done;
+    }
+    if (duckdb_value_int64(&res, 0, 0) == 0) {
+        rc = pond_error_set(POND_EINVALID,
+                            "unknown time zone '%s' (use an ICU/IANA name such as UTC or "
+                            "America/Los_Angeles)",
+                            tz);
+        goto done;
+    }
+    duckdb_destroy_result(&res);
+    have_res = 0;
+    duckdb_destroy_prepare(&st);
+    if (duckdb_prepare(ctx->con, "SET TimeZone = $1", &st) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
+                            duckdb_prepare_error(st));
+        goto done;
+    }
+    duckdb_bind_varchar(st, 1, tz);
+    have_res = 1;
+    if (duckdb_execute_prepared(st, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
+                            duckdb_result_error(&res));
+        goto done;
+    }
+done:
+    if (have_res)
+        duckdb_destroy_result(&res);
+    duckdb_destroy_prepare(&st);
+    return rc;
+}
+
+/* ---- open / free ------------------------------------------------------------------------- */
+
+int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts)
+{
+    int rc = POND_OK;
+    pond_export_ctx *ctx = NULL;
+    pond_buf b = POND_BUF_INIT;
+
+    *out = NULL;
+    if (!opts->dir || !*opts->dir)
+        return pond_error_set(POND_EINVALID, "no output directory (-d DIR)");
+    if (!(ctx = calloc(1, sizeof *ctx)))
+        return pond_error_oom();
+    ctx->p = p;
+    ctx->opts = opts;
+    if ((rc = pond_fs_abspath(opts->dir, &b)) != POND_OK)
+        goto done;
+    if (!(ctx->dir = pond_buf_detach(&b))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    if (!opts->dry_run) {
+        if (pond_fs_exists(ctx->dir) && !pond_fs_is_dir(ctx->dir)) {
+            rc = pond_error_set(POND_EEXISTS, "output directory '%s' is not a directory",
+                                ctx->dir);
+            goto done;
+        }
+        if ((rc = create_dir_tracked(ctx, ctx->dir)) != POND_OK)
+            goto done;
+        if ((rc = pond_fs_mktemp_dir(ctx->dir, ".pond-staging-", &b)) != POND_OK) {
+            rc = pond_error_wrap(rc, "cannot write in output directory '%s'", ctx->dir);
+            goto done;
+        }
+        if (!(ctx->staging = pond_buf_detach(&b))) {
+            rc = pond_error_oom();
+            goto done;
+        }
+        if ((rc = pond_buf_printf(&b, "%s/out", ctx->staging)) != POND_OK)
+            goto done;
+        if (mkdir(b.ptr, 0777) != 0) {
+            rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", b.ptr, strerror(errno));
+            goto done;
+        }
+        if (!(ctx->out = pond_buf_detach(&b))) {
+            rc = pond_error_oom();
+            goto done;
+        }
+    }
+    if (duckdb_open(NULL, &ctx->db) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot open the export context database");
+        goto done;
+    }
+    if (duckdb_connect(ctx->db, &ctx->con) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot connect to the export context database");
+        goto done;
+    }
+    if ((rc = set_timezone(ctx, opts->timezone ? opts->timezone : "UTC")) != POND_OK)
+        goto done;
+    if ((rc = query(ctx, metadata_ddl, "cannot create export_metadata")) != POND_OK)
+        goto done;
+    if (duckdb_appender_create(ctx->con, NULL, "export_metadata", &ctx->app) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot create the export_metadata appender: %s",
+                            duckdb_appender_error(ctx->app));
+        goto done;
+    }
+    if ((rc = pond_export_ctx_add_table(ctx, "export_metadata")) != POND_OK)
+        goto done;
+    *out = ctx;
+    ctx = NULL;
+done:
+    pond_buf_free(&b);
+    pond_export_ctx_free(ctx);
+    return rc;
+}
+
+void pond_export_ctx_free(pond_export_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->app)
+        duckdb_appender_destroy(&ctx->app);
+    if (ctx->con)
+        duckdb_disconnect(&ctx->con);
+    if (ctx->db)
+        duckdb_close(&ctx->db);
+    if (ctx->staging || ctx->ncreated) {
+        /* Cleaning up must not replace the error that made the run fail. */
+        int saved_code = pond_error_last_code();
+        pond_buf keep = POND_BUF_INIT;
+        pond_buf_puts(&keep, pond_error_last());
+        if (ctx->staging)
+            pond_fs_rm_rf(ctx->staging);
+        /* Directories the run made for DIR go again unless the run committed into them. */
+        for (size_t i = ctx->ncreated; i-- > 0 && !ctx->committed;)
+            rmdir(ctx->created[i]);
+        if (saved_code != POND_OK)
+            pond_error_set(saved_code, "%s", keep.ptr);
+        else
+            pond_error_clear();
+        pond_buf_free(&keep);
+    }
+    for (size_t i = 0; i < ctx->ncreated; i++)
+        free(ctx->created[i]);
+    free(ctx->created);
+    for (size_t i = 0; i < ctx->nclaims; i++) {
+        free(ctx->claims[i].rel);
+        free(ctx->claims[i].source);
+    }
+    free(ctx->claims);
+    for (size_t i = 0; i < ctx->ntables; i++)
+        free(ctx->tables[i]);
+    free(ctx->tables);
+    free(ctx->staging);
+    free(ctx->out);
+    free(ctx->dir);
+    free(ctx);
+}
+
+/* ---- accessors --------------------------------------------------------------------------- */
+
+duckdb_connection pond_export_ctx_con(pond_export_ctx *ctx) { return ctx->con; }
+
+const pond_export_options *pond_export_ctx_options(pond_export_ctx *ctx) { return ctx->opts; }
+
+pond *pond_export_ctx_pond(pond_export_ctx *ctx) { return ctx->p; }
+
+const char *pond_export_ctx_dir(pond_export_ctx *ctx) { return ctx->dir; }
+
+const char *pond_export_ctx_staging(pond_export_ctx *ctx)
+{
+    return ctx->staging ? ctx->staging : "";
+}
+
+int pond_export_ctx_dry_run(pond_export_ctx *ctx) { return ctx->opts->dry_run != 0; }
+
+void pond_export_ctx_log(pond_export_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    if (!ctx->opts->log)
+        return;
+    va_start(ap, fmt);
+    vfprintf(ctx->opts->log, fmt, ap);
+    va_end(ap);
+    fflush(ctx->opts->log);
+}
+
+/* ---- claims ------------------------------------------------------------------------------ */
+
+int pond_export_ctx_claim(pond_export_ctx *ctx, const char *rel_path, pond_buf *staged_path)
+{
+    return pond_export_ctx_claim_output(ctx, rel_path, 0, NULL, staged_path);
+}
+
+/* Something in DIR already at rel, or a non-directory where one of rel's parents must go. */
+static int check_existing(pond_export_ctx *ctx, const char *rel)
+{
+    int rc = POND_OK;
+    pond_buf b = POND_BUF_INIT;
+    const char *p = rel;
+
+    for (;;) {
+        const char *e = strchr(p, '/');
+        pond_buf_clear(&b);
+        if ((rc = pond_buf_printf(&b, "%s/%.*s", ctx->dir,
+                                  (int)(e ? (size_t)(e - rel) : strlen(rel)), rel)) != POND_OK)
+            goto done;
+        if (!e) {
+            if (pond_fs_exists(b.ptr) && !ctx->opts->overwrite)
+                rc = pond_error_set(POND_EEXISTS,
+                                    "output '%s' already exists in '%s' (use --overwrite to "
+                                    "replace it)",
+                                    rel, ctx->dir);
+            break;
+        }
+        if (pond_fs_exists(b.ptr) && !pond_fs_is_dir(b.ptr)) {
+            rc = pond_error_set(POND_EEXISTS,
+                                "output '%s': '%s' exists in '%s' and is not a directory", rel,
+                                b.ptr + strlen(ctx->dir) + 1, ctx->dir);
+            goto done;
+        }
+        p = e + 1;
+    }
+done:
+    pond_buf_free(&b);
+    return rc;
+}
+
+int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int is_dir,
+                                 const char *source, pond_buf *staged_path)
+{
+    int rc;
+    claim c = {NULL, NULL, is_dir};
+
+    pond_buf_clear(staged_path);
+    if ((rc = check_rel(rel_path)) != POND_OK)
+        return rc;
+    for (size_t i = 0; i < ctx->nclaims; i++) {
+        const claim *o = &ctx->claims[i];
+        if (!path_is_prefix(o->rel, rel_path) && !path_is_prefix(rel_path, o->rel))
+            continue;
+        if (strcmp(o->rel, rel_path) == 0)
+            return pond_error_set(POND_EEXISTS, "'%s' and '%s' would both write '%s'",
+                                  o->source ? o->source : "an earlier output",
+                                  source ? source : "another output", rel_path);
+        return pond_error_set(POND_EEXISTS, "'%s' (output '%s') and '%s' (output '%s') overlap",
+                              o->source ? o->source : "an earlier output", o->rel,
+                              source ? source : "another output", rel_path);
+    }
+    if ((rc = check_existing(ctx, rel_path)) != POND_OK)
+        return rc;
+    if (ctx->nclaims == ctx->capclaims) {
+        size_t ncap = ctx->capclaims ? ctx->capclaims * 2 : 16;
+        claim *nc = realloc(ctx->claims, ncap * sizeof *nc);
+        if (!nc)
+            return pond_error_oom();
+        ctx->claims = nc;
+        ctx->capclaims = ncap;
+    }
+    if (!(c.rel = strdup(rel_path)) || (source && !(c.source = strdup(source)))) {
+        free(c.rel);
+        return pond_error_oom();
+    }
+    ctx->claims[ctx->nclaims++] = c;
+
+    if (ctx->opts->dry_run)
+        return pond_buf_printf(staged_path, "%s/%s", ctx->dir, rel_path);
+    if ((rc = pond_buf_printf(staged_path, "%s/%s", ctx->out, rel_path)) != POND_OK)
+        return rc;
+    if (is_dir)
+        return pond_fs_mkdir_p(staged_path->ptr);
+    char *slash = strrchr(staged_path->ptr, '/');
+    *slash = '\0';
+    rc = pond_fs_mkdir_p(staged_path->ptr);
+    *slash = '/';
+    return rc;
+}
+
+/* ---- export_metadata --------------------------------------------------------------------- */
+
+static int append_row(pond_export_ctx *ctx, const pond_export_record *rec, int32_t group,
+                      const char *value)
+{
+    duckdb_appender a = ctx->app;
+    int bad = 0;
+
+    bad |= duckdb_append_varchar(a, rec->pattern ? rec->pattern : "") == DuckDBError;
+    bad |= duckdb_append_int32(a, group) == DuckDBError;
+    bad |= duckdb_append_varchar(a, value) == DuckDBError;
+    bad |= duckdb_append_varchar(a, rec->file_path) == DuckDBError;
+    bad |= (rec->has_start ? duckdb_append_int64(a, rec->start_time) : duckdb_append_null(a)) ==
+           DuckDBError;
+    bad |= (rec->has_end ? duckdb_append_int64(a, rec->end_time) : duckdb_append_null(a)) ==
+           DuckDBError;
+    bad |= (rec->has_row_count ? duckdb_append_int64(a, rec->row_count)
+                               : duckdb_append_null(a)) == DuckDBError;
+    bad |= duckdb_append_int32(a, rec->stage) == DuckDBError;
+    bad |= (rec->source ? duckdb_append_varchar(a, rec->source) : duckdb_append_null(a)) ==
+           DuckDBError;
+    if (!bad)
+        bad = duckdb_appender_end_row(a) == DuckDBError;
+    if (bad)
+        return pond_error_set(POND_ERROR, "cannot append to export_metadata for '%s': %s",
+                              rec->file_path, duckdb_appender_error(a));
+    return POND_OK;
+}
+
+int pond_export_ctx_record(pond_export_ctx *ctx, const pond_export_record *rec)
+{
+    int rc;
+    if (!rec->file_path)
+        return pond_error_set(POND_EINVALID, "export_metadata record without a file path");
+    if (!rec->caps || rec->caps->n == 0)
+        return append_row(ctx, rec, -1, "");
+    for (size_t i = 0; i < rec->caps->n; i++)
+        if ((rc = append_row(ctx, rec, (int32_t)i, rec->caps->v[i])) != POND_OK)
+            return rc;
+    return POND_OK;
+}
+
+int pond_export_ctx_flush(pond_export_ctx *ctx)
+{
+    if (duckdb_appender_flush(ctx->app) == DuckDBError)
+        return pond_error_set(POND_ERROR, "cannot flush export_metadata: %s",
+                              duckdb_appender_error(ctx->app));
+    return POND_OK;
+}
+
+/* ---- tables ------------------------------------------------------------------------------ */
+
+int pond_export_ctx_has_table(pond_export_ctx *ctx, const char *name)
+{
+    for (size_t i = 0; i < ctx->ntables; i++)
+        if (strcmp(ctx->tables[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name)
+{
+    if (!valid_identifier(name))
+        return pond_error_set(POND_EINVALID,
+                              "table name '%s' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
+                              name);
+    if (pond_export_ctx_has_table(ctx, name))
+        return pond_error_set(POND_EEXISTS, "table '%s' already exists in the export context",
+                              name);
+    char **nt = realloc(ctx->tables, (ctx->ntables + 1) * sizeof *nt);
+    if (!nt)
+        return pond_error_oom();
+    ctx->tables = nt;
+    if (!(ctx->tables[ctx->ntables] = strdup(name)))
+        return pond_error_oom();
+    ctx->ntables++;
+    return POND_OK;
+}
+
+int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, path = POND_BUF_INIT;
+    duckdb_prepared_statement st = NULL;
+    duckdb_result res;
+
+    if ((rc = pond_export_ctx_flush(ctx)) != POND_OK)
+        goto done;
+    if ((rc = pond_fs_mkdir_p(dir)) != POND_OK) {
+        rc = pond_error_wrap(rc, "cannot create --dump-tables directory '%s'", dir);
+        goto done;
+    }
+    for (size_t i = 0; i < ctx->ntables; i++) {
+        const char *t = ctx->tables[i];
+        /* t is a validated identifier (add_table), so quoting it is safe. */
+        pond_buf_clear(&sql);
+        pond_buf_clear(&path);
+        if ((rc = pond_buf_printf(&sql, "COPY (FROM \"%s\") TO $1 (FORMAT PARQUET)", t)) ||
+            (rc = pond_buf_printf(&path, "%s/%s.parquet", dir, t)))
+            goto done;
+        if (duckdb_prepare(ctx->con, sql.ptr, &st) == DuckDBError) {
+            rc = pond_error_set(POND_ERROR, "cannot dump table '%s': %s", t,
+                                duckdb_prepare_error(st));
+            goto done;
+        }
+        duckdb_bind_varchar(st, 1, path.ptr);
+        if (duckdb_execute_prepared(st, &res) == DuckDBError)
+            rc = pond_error_set(POND_ERROR, "cannot dump table '%s' to '%s': %s", t, path.ptr,
+                                duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        duckdb_destroy_prepare(&st);
+        if (rc != POND_OK)
+            goto done;
+    }
+done:
+    duckdb_destroy_prepare(&st);
+    pond_buf_free(&sql);
+    pond_buf_free(&path);
+    return rc;
+}
+
+/* ---- commit ------------------------------------------------------------------------------ */
+
+static int push_step(step **steps, size_t *n, step_kind kind, const char *a, const char *b)
+{
+    step *ns = realloc(*steps, (*n + 1) * sizeof *ns);
+    if (!ns)
+        return pond_error_oom();
+    *steps = ns;
+    ns[*n].kind = kind;
+    ns[*n].a = strdup(a);
+    ns[*n].b = b ? strdup(b) : NULL;
+    if (!ns[*n].a || (b && !ns[*n].b)) {
+        free(ns[*n].a);
+        free(ns[*n].b);
+        return pond_error_oom();
+    }
+    (*n)++;
+    return POND_OK;
+}
+
+/* Undo the journal backwards; best effort (each step was just done, so each undo should work). */
+static void roll_back(step *steps, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        switch (steps[i].kind) {
+        case STEP_MOVE:
+            rename(steps[i].b, steps[i].a);
+            break;
+        case STEP_BACKUP:
+            rename(steps[i].b, steps[i].a);
+            break;
+        case STEP_MKDIR:
+            rmdir(steps[i].a);
+            break;
+        }
+    }
+}
+
+/* Make the missing parents of DIR/rel, journalled. */
+static int make_parents(pond_export_ctx *ctx, const char *rel, step **steps, size_t *nsteps)
+{
+    int rc = POND_OK;
+    pond_buf b = POND_BUF_INIT;
+    const char *e = rel;
+
+    while ((e = strchr(e, '/')) != NULL) {
+        pond_buf_clear(&b);
+        if ((rc = pond_buf_printf(&b, "%s/%.*s", ctx->dir, (int)(e - rel), rel)) != POND_OK)
+            goto done;
+        if (!pond_fs_exists(b.ptr)) {
+            if (mkdir(b.ptr, 0777) != 0) {
+                rc = pond_error_set(POND_ERROR, "cannot create directory '%s': %s", b.ptr,
+                                    strerror(errno));
+                goto done;
+            }
+            if ((rc = push_step(steps, nsteps, STEP_MKDIR, b.ptr, NULL)) != POND_OK) {
+                rmdir(b.ptr);
+                goto done;
+            }
+        } else if (!pond_fs_is_dir(b.ptr)) {
+            rc = pond_error_set(POND_EEXISTS, "cannot write output '%s': '%s' is not a directory",
+                                rel, b.ptr);
+            goto done;
+        }
+        e++;
+    }
+done:
+    pond_buf_free(&b);
+    return rc;
+}
+
+int pond_export_ctx_commit(pond_export_ctx *ctx)
+{
+    int rc = POND_OK;
+    step *steps = NULL;
+    size_t nsteps = 0, moves = 0;
+    pond_buf staged = POND_BUF_INIT, final = POND_BUF_INIT, old = POND_BUF_INIT;
+    /* Test hook: POND_TEST_FAIL_AFTER_MOVES=N fails the commit after N outputs are in place,
+     * to test the roll-back. */
+    const char *fail_env = getenv("POND_TEST_FAIL_AFTER_MOVES");
+    long fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
+
+    if (ctx->opts->dry_run || ctx->committed)
+        return POND_OK;
+    if ((rc = pond_buf_printf(&old, "%s/old", ctx->staging)) != POND_OK)
+        goto done;
+    if (mkdir(old.ptr, 0700) != 0) {
+        rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", old.ptr, strerror(errno));
+        goto done;
+    }
+    for (size_t i = 0; i < ctx->nclaims; i++) {
+        const char *rel = ctx->claims[i].rel;
+        pond_buf_clear(&staged);
+        pond_buf_clear(&final);
+        if ((rc = pond_buf_printf(&staged, "%s/%s", ctx->out, rel)) ||
+            (rc = pond_buf_printf(&final, "%s/%s", ctx->dir, rel)))
+            goto done;
+        if (!pond_fs_exists(staged.ptr))
+            continue; /* claimed but not written */
+        if (fail_after >= 0 && (long)moves >= fail_after) {
+            rc = pond_error_set(POND_ERROR,
+                                "injected failure after %zu outputs moved into place "
+                                "(POND_TEST_FAIL_AFTER_MOVES)",
+                                moves);
+            goto done;
+        }
+        if ((rc = make_parents(ctx, rel, &steps, &nsteps)) != POND_OK)
+            goto done;
+        if (pond_fs_exists(final.ptr)) {
+            if (!ctx->opts->overwrite) {
+                rc = pond_error_set(POND_EEXISTS,
+                                    "output '%s' appeared in '%s' during the export", rel,
+                                    ctx->dir);
+                goto done;
+            }
+            pond_buf_clear(&old);
+            if ((rc = pond_buf_printf(&old, "%s/old/%zu", ctx->staging, i)) != POND_OK)
+                goto done;
+            if ((rc = pond_fs_rename(final.ptr, old.ptr)) != POND_OK)
+                goto done;
+            if ((rc = push_step(&steps, &nsteps, STEP_BACKUP, final.ptr, old.ptr)) != POND_OK) {
+                rename(old.ptr, final.ptr);
+                goto done;
+            }
+        }
+        if ((rc = pond_fs_rename(staged.ptr, final.ptr)) != POND_OK)
+            goto done;
+        if ((rc = push_step(&steps, &nsteps, STEP_MOVE, staged.ptr, final.ptr)) != POND_OK) {
+            rename(final.ptr, staged.ptr);
+            goto done;
+        }
+        moves++;
+    }
+    pond_fs_fsync_path(ctx->dir);
+    ctx->committed = 1;
+done:
+    if (rc != POND_OK)
+        roll_back(steps, nsteps);
+    for (size_t i = 0; i < nsteps; i++) {
+        free(steps[i].a);
+        free(steps[i].b);
+    }
+    free(steps);
+    pond_buf_free(&staged);
+    pond_buf_free(&final);
+    pond_buf_free(&old);
+    return rc;
+}

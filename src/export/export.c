@@ -1,0 +1,193 @@
+/*
+ * export/export.c: pond_export(), the runner of one export (include/pond/export.h).
+ *
+ *   check options --> pipeline (file, or from the options) --> context open
+ *     --> stage 1 … stage n (each: run, flush export_metadata, report)
+ *     --> --dump-tables --> commit (staged outputs moved into DIR) --> context free
+ *   Any failure goes straight to context free, which removes the staging directory: DIR is
+ *   left as it was.  A dry run opens no staging directory and commits nothing.
+ *
+ * The runner owns what is common to all stages: option checks that need no pond, the
+ * -v variables (they override a pipeline template stage's vars of the same key), stage
+ * numbering, timing and the report lines on opts->log.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "export/context.h"
+#include "export/pipeline.h"
+#include "export/temporal.h"
+#include "util/error.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *kind_name(pond_stage_kind k)
+{
+    switch (k) {
+    case POND_STAGE_DATA_EXPORT:
+        return "data_export";
+    case POND_STAGE_CUSTOM_QUERY:
+        return "custom_query";
+    case POND_STAGE_TEMPLATE:
+        return "template_processing";
+    }
+    return "?";
+}
+
+/* Checks that need no pond: output dir, patterns, --temporal, times. */
+static int check_options(const pond_export_options *opts)
+{
+    int rc, nlevels;
+    int64_t start = 0, end = 0;
+
+    if (!opts->dir || !*opts->dir)
+        return pond_error_set(POND_EINVALID, "no output directory (use -d DIR)");
+    if (opts->pipeline_file && opts->template_spec)
+        return pond_error_set(POND_EINVALID, "use --pipeline or --template, not both");
+    if (!opts->pipeline_file && opts->npatterns == 0)
+        return pond_error_set(POND_EINVALID, "no pattern to export (use -p PATTERN)");
+    if (opts->temporal && (rc = pond_temporal_parse(&nlevels, opts->temporal)) != POND_OK)
+        return rc;
+    if (opts->start_time && (rc = pond_time_parse(&start, opts->start_time)) != POND_OK)
+        return pond_error_wrap(rc, "--start-time");
+    if (opts->end_time && (rc = pond_time_parse(&end, opts->end_time)) != POND_OK)
+        return pond_error_wrap(rc, "--end-time");
+    if (opts->start_time && opts->end_time && start >= end)
+        return pond_error_set(POND_EINVALID,
+                              "--start-time '%s' is not before --end-time '%s' (the start is "
+                              "inclusive, the end exclusive)",
+                              opts->start_time, opts->end_time);
+    return POND_OK;
+}
+
+/* Command-line -v key=value pairs override or extend a template stage's vars. */
+static int merge_vars(pond_stage *st, const pond_export_options *opts)
+{
+    for (size_t i = 0; i < opts->nvars; i++) {
+        const char *text = opts->vars[i];
+        const char *eq = strchr(text, '=');
+        size_t klen = eq ? (size_t)(eq - text) : 0;
+        size_t j;
+        char *value;
+
+        if (!eq || klen == 0)
+            return pond_error_set(POND_EINVALID, "bad variable '%s': expected key=value", text);
+        if (!(value = strdup(eq + 1)))
+            return pond_error_oom();
+        for (j = 0; j < st->nvars; j++)
+            if (strlen(st->vars[j].key) == klen && strncmp(st->vars[j].key, text, klen) == 0)
+                break;
+        if (j == st->nvars) {
+            pond_kv *nv = realloc(st->vars, (st->nvars + 1) * sizeof *nv);
+            if (!nv) {
+                free(value);
+                return pond_error_oom();
+            }
+            st->vars = nv;
+            if (!(nv[j].key = strndup(text, klen))) {
+                free(value);
+                return pond_error_oom();
+            }
+            nv[j].value = NULL;
+            st->nvars++;
+        }
+        free(st->vars[j].value);
+        st->vars[j].value = value;
+    }
+    return POND_OK;
+}
+
+/* Checks of a loaded pipeline against the options, before any stage runs. */
+static int check_pipeline(pond_pipeline *pl, const pond_export_options *opts)
+{
+    int rc, nlevels;
+    for (size_t i = 0; i < pl->nstages; i++) {
+        pond_stage *st = &pl->stages[i];
+        if (st->kind == POND_STAGE_DATA_EXPORT) {
+            if (!st->npatterns && !opts->npatterns)
+                return pond_error_set(POND_EINVALID,
+                                      "%s: stage %zu '%s' has no patterns and none were given "
+                                      "with -p",
+                                      pl->origin, i + 1, st->name ? st->name : "");
+            if (st->temporal && (rc = pond_temporal_parse(&nlevels, st->temporal)) != POND_OK)
+                return pond_error_wrap(rc, "%s: stage %zu '%s'", pl->origin, i + 1,
+                                       st->name ? st->name : "");
+        } else if (st->kind == POND_STAGE_TEMPLATE && opts->pipeline_file) {
+            if ((rc = merge_vars(st, opts)) != POND_OK)
+                return rc;
+        }
+    }
+    return POND_OK;
+}
+
+static int run_stage(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
+{
+    switch (st->kind) {
+    case POND_STAGE_DATA_EXPORT:
+        return pond_stage_run_data_export(ctx, st, stage_no);
+    case POND_STAGE_CUSTOM_QUERY:
+        return pond_stage_run_custom_query(ctx, st, stage_no);
+    case POND_STAGE_TEMPLATE:
+        return pond_stage_run_template(ctx, st, stage_no);
+    }
+    return pond_error_set(POND_EINVALID, "stage %d has an unknown kind", stage_no);
+}
+
+int pond_export(pond *p, const pond_export_options *opts)
+{
+    int rc;
+    pond_pipeline *pl = NULL;
+    pond_export_ctx *ctx = NULL;
+    double t_run = now_s();
+
+    if ((rc = check_options(opts)) != POND_OK)
+        goto done;
+    if (opts->pipeline_file)
+        rc = pond_pipeline_load(&pl, opts->pipeline_file);
+    else
+        rc = pond_pipeline_from_options(&pl, opts);
+    if (rc != POND_OK || (rc = check_pipeline(pl, opts)) != POND_OK)
+        goto done;
+    if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
+        goto done;
+
+    for (size_t i = 0; i < pl->nstages; i++) {
+        const pond_stage *st = &pl->stages[i];
+        const char *name = st->name ? st->name : kind_name(st->kind);
+        double t0 = now_s();
+        pond_export_ctx_log(ctx, "stage %zu/%zu: %s (%s)\n", i + 1, pl->nstages, name,
+                            kind_name(st->kind));
+        if ((rc = run_stage(ctx, st, (int)i + 1)) != POND_OK ||
+            (rc = pond_export_ctx_flush(ctx)) != POND_OK) {
+            rc = pond_error_wrap(rc, "stage %zu '%s'", i + 1, name);
+            goto done;
+        }
+        pond_export_ctx_log(ctx, "  done in %.2f s\n", now_s() - t0);
+    }
+    if (opts->dump_tables_dir) {
+        if (opts->dry_run) {
+            pond_export_ctx_log(ctx, "dry run: tables not written to '%s'\n",
+                                opts->dump_tables_dir);
+        } else {
+            if ((rc = pond_export_ctx_dump_tables(ctx, opts->dump_tables_dir)) != POND_OK)
+                goto done;
+            pond_export_ctx_log(ctx, "tables written to '%s'\n", opts->dump_tables_dir);
+        }
+    }
+    if ((rc = pond_export_ctx_commit(ctx)) != POND_OK)
+        goto done;
+    if (opts->dry_run)
+        pond_export_ctx_log(ctx, "dry run: nothing written\n");
+    else
+        pond_export_ctx_log(ctx, "exported to '%s' in %.2f s\n", pond_export_ctx_dir(ctx),
+                            now_s() - t_run);
+done:
+    pond_export_ctx_free(ctx);
+    pond_pipeline_free(pl);
+    return rc;
+}

@@ -1,0 +1,804 @@
+/*
+ * export/stage_data_export.c: the data_export stage (DESIGN.md section 3).
+ *
+ * Three passes, so that nothing is written before every problem that can be seen up front has
+ * been seen:
+ *   1. collect: every match of every pattern (pond_glob with versions), deep-copied;
+ *   2. plan:    each match's output (DIR/cap0/cap1/… or DIR/<parent>/<stem>), its checks
+ *               (--temporal needs a series with its timestamp column in every version, no
+ *               column named like a partition level), and its claim in the context, which
+ *               refuses collisions and existing outputs without --overwrite;
+ *   3. write:   a file:data match is copied byte for byte; a table or series is written by
+ *               ONE DuckDB statement, COPY (SELECT … FROM read_parquet(<its version files>))
+ *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_STATS),
+ *               streamed by DuckDB from the content files; the returned per-file row counts
+ *               and partition paths fill export_metadata (no file is read back).
+ * DuckDB names partition files data_<n>.parquet; they are renamed data.parquet, data_1.parquet
+ * … in DuckDB's order, so names are deterministic.  Partition columns are not written into the
+ * files (DuckDB's default for Hive partitioning).
+ *
+ * Test hook: POND_TEST_FAIL_AFTER_FILES=N makes the stage fail once N files are written, to
+ * check that a failure half way leaves the output directory as it was.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "export/context.h"
+#include "export/pipeline.h"
+#include "export/temporal.h"
+#include "util/fs.h"
+
+typedef struct match {
+    char *pattern;
+    char *path;
+    pond_entry_type type;
+    char *ts_col;  /* series: the timestamp column; else NULL */
+    char *ts_type; /* its type in the newest version that has it */
+    int64_t ts_missing_version; /* a version without the timestamp column; 0 if none */
+    char *level_clash; /* a column named like a --temporal level, if any */
+    pond_captures caps;
+    char **files; /* content files to read (series: all versions; table, data: newest) */
+    size_t nfiles;
+    int has_time;
+    int64_t min_us, max_us;
+    char *rel; /* output, relative to DIR: a directory, or the file for file:data */
+} match;
+
+typedef struct collect_state {
+    const char *pattern;
+    match *m;
+    size_t n, cap;
+    size_t skipped; /* directories and symlinks */
+    int rc;
+} collect_state;
+
+typedef struct stage_state {
+    pond_export_ctx *ctx;
+    const pond_export_options *opts;
+    int stage_no;
+    int nlevels;
+    int has_start, has_end;
+    int64_t start_us, end_us;
+    pond_temporal_windows *windows;
+    long fail_after; /* test hook; -1 = off */
+    size_t files, matches_done, nmatches;
+    int64_t rows;
+    int progress; /* draw a progress bar on the log */
+} stage_state;
+
+/* ---- collect ----------------------------------------------------------------------------- */
+
+static void match_clear(match *m)
+{
+    free(m->pattern);
+    free(m->path);
+    free(m->ts_col);
+    free(m->ts_type);
+    free(m->level_clash);
+    pond_captures_free(&m->caps);
+    for (size_t i = 0; i < m->nfiles; i++)
+        free(m->files[i]);
+    free(m->files);
+    free(m->rel);
+}
+
+/* Look through one version's schema JSON for the timestamp column and level-named columns. */
+static int scan_schema(match *m, const pond_version_info *v)
+{
+    json_error_t jerr;
+    json_t *arr = v->schema ? json_loads(v->schema, 0, &jerr) : NULL;
+    int has_ts = 0;
+
+    if (!arr || !json_is_array(arr)) {
+        json_decref(arr);
+        return pond_error_set(POND_ECORRUPT, "cannot read the schema of '%s' version %lld",
+                              m->path, (long long)v->version);
+    }
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *col = json_array_get(arr, i);
+        const char *name = json_string_value(json_object_get(col, "name"));
+        const char *type = json_string_value(json_object_get(col, "type"));
+        if (!name)
+            continue;
+        if (m->ts_col && strcmp(name, m->ts_col) == 0) {
+            has_ts = 1;
+            free(m->ts_type);
+            m->ts_type = strdup(type ? type : "TIMESTAMP");
+        }
+        for (int l = 0; l < POND_TEMPORAL_MAX && !m->level_clash; l++)
+            if (strcmp(name, pond_temporal_level_name(l)) == 0)
+                m->level_clash = strdup(name);
+    }
+    json_decref(arr);
+    if (m->ts_col && !has_ts && !m->ts_missing_version)
+        m->ts_missing_version = v->version;
+    return POND_OK;
+}
+
+static int collect_one(const pond_entry_info *e, void *arg)
+{
+    collect_state *cs = arg;
+    match *m;
+    size_t from, n;
+
+    if (e->type == POND_ENTRY_DIR || e->type == POND_ENTRY_SYMLINK) {
+        cs->skipped++;
+        return 0;
+    }
+    if (cs->n == cs->cap) {
+        size_t ncap = cs->cap ? cs->cap * 2 : 16;
+        match *nm = realloc(cs->m, ncap * sizeof *nm);
+        if (!nm)
+            goto oom;
+        cs->m = nm;
+        cs->cap = ncap;
+    }
+    m = &cs->m[cs->n++];
+    memset(m, 0, sizeof *m);
+    m->type = e->type;
+    if (!(m->pattern = strdup(cs->pattern)) || !(m->path = strdup(e->path)) ||
+        (e->timestamp_column && !(m->ts_col = strdup(e->timestamp_column))))
+        goto oom;
+    if (e->ncaptures) {
+        if (!(m->caps.v = calloc(e->ncaptures, sizeof *m->caps.v)))
+            goto oom;
+        for (size_t i = 0; i < e->ncaptures; i++) {
+            if (!(m->caps.v[i] = strdup(e->captures[i])))
+                goto oom;
+            m->caps.n = i + 1;
+        }
+    }
+    /* A series reads every version; a table or data file its newest. */
+    n = e->nversions;
+    from = (e->type == POND_ENTRY_SERIES || n == 0) ? 0 : n - 1;
+    if (n > from && !(m->files = calloc(n - from, sizeof *m->files)))
+        goto oom;
+    for (size_t i = from; i < n; i++) {
+        const pond_version_info *v = &e->versions[i];
+        if (!(m->files[m->nfiles] = strdup(v->content_path)))
+            goto oom;
+        m->nfiles++;
+        if (v->has_time) {
+            if (!m->has_time || v->min_time < m->min_us)
+                m->min_us = v->min_time;
+            if (!m->has_time || v->max_time > m->max_us)
+                m->max_us = v->max_time;
+            m->has_time = 1;
+        }
+        if (e->type != POND_ENTRY_DATA && (cs->rc = scan_schema(m, v)) != POND_OK)
+            return 1;
+    }
+    return 0;
+oom:
+    cs->rc = pond_error_oom();
+    return 1;
+}
+
+/* ---- plan -------------------------------------------------------------------------------- */
+
+static int is_plain_identifier(const char *s)
+{
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* The output of m relative to DIR (DESIGN.md section 3). */
+static int output_rel(match *m, pond_buf *rel)
+{
+    int rc = POND_OK;
+    const char *name = strrchr(m->path, '/') + 1;
+
+    pond_buf_clear(rel);
+    if (m->caps.n) {
+        for (size_t i = 0; i < m->caps.n && rc == POND_OK; i++) {
+            const char *c = m->caps.v[i];
+            if (!*c || strcmp(c, ".") == 0 || strcmp(c, "..") == 0 || strchr(c, '/'))
+                return pond_error_set(POND_EINVALID,
+                                      "'%s' (pattern '%s'): capture %zu is '%s', which cannot "
+                                      "name an output directory",
+                                      m->path, m->pattern, i, c);
+            rc = pond_buf_printf(rel, "%s%s", i ? "/" : "", c);
+        }
+    } else {
+        const char *dot = strrchr(name, '.');
+        size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+        rc = pond_buf_put(rel, m->path + 1, (size_t)(name - m->path - 1));
+        if (rc == POND_OK)
+            rc = pond_buf_put(rel, name, stem);
+    }
+    if (rc == POND_OK && m->type == POND_ENTRY_DATA)
+        rc = pond_buf_printf(rel, "/%s", name);
+    return rc;
+}
+
+static int plan_one(stage_state *s, match *m)
+{
+    int rc;
+    pond_buf rel = POND_BUF_INIT, staged = POND_BUF_INIT;
+
+    if (m->type != POND_ENTRY_DATA && s->nlevels) {
+        if (m->type != POND_ENTRY_SERIES) {
+            rc = pond_error_set(POND_EINVALID,
+                                "cannot partition '%s' by --temporal: it is a %s, which has "
+                                "no timestamp column (export it without --temporal)",
+                                m->path, pond_entry_type_name(m->type));
+            goto done;
+        }
+        if (m->level_clash) {
+            rc = pond_error_set(POND_EINVALID,
+                                "cannot partition '%s' by --temporal: it has a column named "
+                                "'%s' already",
+                                m->path, m->level_clash);
+            goto done;
+        }
+    }
+    if (m->type == POND_ENTRY_SERIES && m->nfiles && (s->nlevels || s->has_start || s->has_end)) {
+        if (!m->ts_col || m->ts_missing_version || !m->ts_type) {
+            rc = pond_error_set(POND_EINVALID,
+                                "series '%s' has no timestamp column '%s'%s%lld: cannot "
+                                "partition or filter it by time",
+                                m->path, m->ts_col ? m->ts_col : "",
+                                m->ts_missing_version ? " in version " : "",
+                                (long long)m->ts_missing_version);
+            goto done;
+        }
+        if (!is_plain_identifier(m->ts_col)) {
+            rc = pond_error_set(POND_EINVALID,
+                                "series '%s': timestamp column '%s' is not a plain identifier "
+                                "([A-Za-z_][A-Za-z0-9_]*), which export needs to use it in SQL",
+                                m->path, m->ts_col);
+            goto done;
+        }
+    }
+    if ((rc = output_rel(m, &rel)) != POND_OK)
+        goto done;
+    if ((rc = pond_export_ctx_claim_output(s->ctx, rel.ptr, m->type != POND_ENTRY_DATA, m->path,
+                                           &staged)) != POND_OK)
+        goto done;
+    if (!(m->rel = pond_buf_detach(&rel)))
+        rc = pond_error_oom();
+done:
+    pond_buf_free(&rel);
+    pond_buf_free(&staged);
+    return rc;
+}
+
+/* ---- SQL --------------------------------------------------------------------------------- */
+
+static int is_tz_type(const char *type)
+{
+    return type && (strcmp(type, "TIMESTAMP WITH TIME ZONE") == 0 || strcmp(type, "TIMESTAMPTZ") == 0);
+}
+
+/* The instant of a row as a TIMESTAMPTZ, whose calendar parts DuckDB gives in the session
+ * time zone.  ts is a validated identifier. */
+static int put_instant(pond_buf *b, const match *m)
+{
+    if (is_tz_type(m->ts_type))
+        return pond_buf_printf(b, "\"%s\"", m->ts_col);
+    return pond_buf_printf(b, "timezone('UTC', CAST(\"%s\" AS TIMESTAMP))", m->ts_col);
+}
+
+/* "SELECT <cols> FROM read_parquet($<files>, union_by_name=true)[ WHERE …]", parameters
+ * from $first: the file list, then the start and end time when given.  cols: "*" plus the
+ * partition columns (with_levels), or the given text. */
+static int put_select(pond_buf *b, const stage_state *s, const match *m, const char *cols,
+                      int with_levels, int first)
+{
+    int rc = pond_buf_printf(b, "SELECT %s", cols);
+    int timed = m->type == POND_ENTRY_SERIES;
+    for (int l = 0; rc == POND_OK && with_levels && l < s->nlevels; l++) {
+        const char *lv = pond_temporal_level_name(l);
+        if ((rc = pond_buf_printf(b, ", %s(", lv)) || (rc = put_instant(b, m)) ||
+            (rc = pond_buf_printf(b, ") AS %s", lv)))
+            return rc;
+    }
+    if (rc == POND_OK)
+        rc = pond_buf_printf(b, " FROM read_parquet($%d, union_by_name=true)", first++);
+    if (rc == POND_OK && timed && s->has_start)
+        rc = pond_buf_printf(b, " WHERE \"%s\" >= $%d", m->ts_col, first++);
+    if (rc == POND_OK && timed && s->has_end)
+        rc = pond_buf_printf(b, " %s \"%s\" < $%d", s->has_start ? "AND" : "WHERE", m->ts_col,
+                             first++);
+    return rc;
+}
+
+/* Bind the file list at $first and the time bounds after it. */
+static int bind_source(duckdb_prepared_statement st, const stage_state *s, const match *m,
+                       idx_t first)
+{
+    int rc = POND_OK;
+    duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    duckdb_value *vals = calloc(m->nfiles ? m->nfiles : 1, sizeof *vals);
+    duckdb_value list = NULL;
+
+    if (!vals) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < m->nfiles; i++)
+        vals[i] = duckdb_create_varchar(m->files[i]);
+    list = duckdb_create_list_value(vt, vals, m->nfiles);
+    if (!list || duckdb_bind_value(st, first++, list) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot bind the version files of '%s'", m->path);
+        goto done;
+    }
+    if (m->type == POND_ENTRY_SERIES) {
+        int64_t bounds[2] = {s->start_us, s->end_us};
+        int has[2] = {s->has_start, s->has_end};
+        for (int i = 0; i < 2; i++) {
+            duckdb_state ok;
+            if (!has[i])
+                continue;
+            if (is_tz_type(m->ts_type))
+                ok = duckdb_bind_timestamp_tz(st, first++, (duckdb_timestamp){bounds[i]});
+            else
+                ok = duckdb_bind_timestamp(st, first++, (duckdb_timestamp){bounds[i]});
+            if (ok == DuckDBError) {
+                rc = pond_error_set(POND_ERROR, "cannot bind the time bounds for '%s'", m->path);
+                goto done;
+            }
+        }
+    }
+done:
+    for (size_t i = 0; vals && i < m->nfiles; i++)
+        duckdb_destroy_value(&vals[i]);
+    free(vals);
+    duckdb_destroy_value(&list);
+    duckdb_destroy_logical_type(&vt);
+    return rc;
+}
+
+/* Prepare sql, bind the source from $first (and target at $1 when given), execute. */
+static int run_sql(stage_state *s, const match *m, const char *sql, const char *target,
+                   idx_t first, duckdb_result *res)
+{
+    int rc = POND_OK;
+    duckdb_prepared_statement st = NULL;
+
+    if (duckdb_prepare(pond_export_ctx_con(s->ctx), sql, &st) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot export '%s': %s", m->path,
+                            duckdb_prepare_error(st));
+        duckdb_destroy_prepare(&st);
+        return rc;
+    }
+    if (target && duckdb_bind_varchar(st, 1, target) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot bind the output path of '%s'", m->path);
+    if (rc == POND_OK)
+        rc = bind_source(st, s, m, first);
+    if (rc == POND_OK) {
+        if (duckdb_execute_prepared(st, res) == DuckDBError) {
+            rc = pond_error_set(POND_ERROR, "cannot export '%s': %s", m->path,
+                                duckdb_result_error(res));
+            duckdb_destroy_result(res);
+        }
+    }
+    duckdb_destroy_prepare(&st);
+    return rc;
+}
+
+/* ---- write ------------------------------------------------------------------------------- */
+
+static int64_t floor_ms(int64_t us) { return us >= 0 ? us / 1000 : -((-us + 999) / 1000); }
+
+static int check_fail_hook(stage_state *s)
+{
+    if (s->fail_after >= 0 && (long)s->files >= s->fail_after)
+        return pond_error_set(POND_ERROR,
+                              "injected failure after %zu files (POND_TEST_FAIL_AFTER_FILES)",
+                              s->files);
+    return POND_OK;
+}
+
+static int record(stage_state *s, const match *m, const char *file_path, int has_window,
+                  int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
+{
+    pond_export_record r = {0};
+    r.pattern = m->pattern;
+    r.caps = &m->caps;
+    r.file_path = file_path;
+    r.has_start = r.has_end = has_window;
+    r.start_time = start_ms;
+    r.end_time = end_ms;
+    r.has_row_count = has_rows;
+    r.row_count = rows;
+    r.stage = s->stage_no;
+    r.source = m->path;
+    return pond_export_ctx_record(s->ctx, &r);
+}
+
+static int write_data(stage_state *s, const match *m)
+{
+    int rc;
+    pond_buf staged = POND_BUF_INIT;
+
+    if (m->nfiles == 0)
+        return POND_OK;
+    if (pond_export_ctx_dry_run(s->ctx)) {
+        if (s->opts->out)
+            fprintf(s->opts->out, "%s/%s\t%s\n", s->opts->dir, m->rel, m->path);
+        return record(s, m, m->rel, 0, 0, 0, 0, 0);
+    }
+    if ((rc = pond_buf_printf(&staged, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)) ==
+            POND_OK &&
+        (rc = pond_fs_copy_file(m->files[0], staged.ptr)) == POND_OK) {
+        s->files++;
+        rc = record(s, m, m->rel, 0, 0, 0, 0, 0);
+    }
+    pond_buf_free(&staged);
+    return rc;
+}
+
+/* The first and last event time of the rows written for m (non-temporal). */
+static int event_range(stage_state *s, const match *m, int *has, int64_t *first_ms,
+                       int64_t *last_ms)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, cols = POND_BUF_INIT;
+    duckdb_result res;
+
+    *has = 0;
+    if (m->type != POND_ENTRY_SERIES)
+        return POND_OK;
+    if (!s->has_start && !s->has_end) {
+        /* All rows: the versions' own min/max from the catalog. */
+        *has = m->has_time;
+        *first_ms = floor_ms(m->min_us);
+        *last_ms = floor_ms(m->max_us);
+        return POND_OK;
+    }
+    if ((rc = pond_buf_printf(&cols, "epoch_ms(min(\"%s\")), epoch_ms(max(\"%s\"))", m->ts_col,
+                              m->ts_col)) ||
+        (rc = put_select(&sql, s, m, cols.ptr, 0, 1)))
+        goto done;
+    if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
+        goto done;
+    if (!duckdb_value_is_null(&res, 0, 0)) {
+        *has = 1;
+        *first_ms = duckdb_value_int64(&res, 0, 0);
+        *last_ms = duckdb_value_int64(&res, 1, 0);
+    }
+    duckdb_destroy_result(&res);
+done:
+    pond_buf_free(&sql);
+    pond_buf_free(&cols);
+    return rc;
+}
+
+/* One file DuckDB wrote: its partition and its index within the partition. */
+typedef struct part_file {
+    char *dir;  /* "year=2024/month=7" ("" without partitions) */
+    long index; /* n of data_<n>.parquet */
+    int64_t vals[POND_TEMPORAL_MAX];
+    int vals_ok;
+    int64_t rows;
+} part_file;
+
+static int cmp_part(const void *a, const void *b)
+{
+    const part_file *x = a, *y = b;
+    int c = strcmp(x->dir, y->dir);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Parse "year=2024/month=7/data_0.parquet" (relative to the staged directory). */
+static int parse_written(const stage_state *s, const char *rel, part_file *pf)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *base = slash ? slash + 1 : rel;
+    const char *p = rel;
+
+    pf->vals_ok = 1;
+    if (!(pf->dir = strndup(rel, slash ? (size_t)(slash - rel) : 0)))
+        return pond_error_oom();
+    if (sscanf(base, "data_%ld.parquet", &pf->index) != 1)
+        pf->index = 0;
+    for (int l = 0; l < s->nlevels; l++) {
+        const char *lv = pond_temporal_level_name(l);
+        size_t n = strlen(lv);
+        char *end;
+        if (strncmp(p, lv, n) != 0 || p[n] != '=') {
+            pf->vals_ok = 0;
+            break;
+        }
+        pf->vals[l] = strtoll(p + n + 1, &end, 10);
+        if (end == p + n + 1 || *end != '/') {
+            pf->vals_ok = 0; /* e.g. a NULL partition */
+            break;
+        }
+        p = end + 1;
+    }
+    return POND_OK;
+}
+
+static int write_table(stage_state *s, const match *m)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, from = POND_BUF_INIT, to = POND_BUF_INIT;
+    pond_buf file_path = POND_BUF_INIT;
+    duckdb_result res;
+    int have_res = 0;
+    part_file *pf = NULL;
+    size_t npf = 0;
+
+    if (m->nfiles == 0)
+        return POND_OK; /* a series without versions: nothing to write */
+    if ((rc = pond_buf_printf(&target, "%s/out/%s%s", pond_export_ctx_staging(s->ctx), m->rel,
+                              s->nlevels ? "" : "/data.parquet")) ||
+        (rc = pond_buf_puts(&sql, "COPY (")) || (rc = put_select(&sql, s, m, "*", 1, 2)) ||
+        (rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")))
+        goto done;
+    if (s->nlevels) {
+        if ((rc = pond_buf_puts(&sql, ", PARTITION_BY (")) != POND_OK)
+            goto done;
+        for (int l = 0; l < s->nlevels; l++)
+            if ((rc = pond_buf_printf(&sql, "%s%s", l ? ", " : "", pond_temporal_level_name(l))))
+                goto done;
+        if ((rc = pond_buf_puts(&sql, ")")) != POND_OK)
+            goto done;
+    }
+    if ((rc = pond_buf_puts(&sql, ", RETURN_STATS)")) != POND_OK)
+        goto done;
+    if ((rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res)) != POND_OK)
+        goto done;
+    have_res = 1;
+
+    /* What DuckDB wrote: filename (col 0) and count (col 1) per file. */
+    size_t nrows = (size_t)duckdb_row_count(&res);
+    size_t prefix = strlen(pond_export_ctx_staging(s->ctx)) + strlen("/out/") + strlen(m->rel) + 1;
+    if (nrows && !(pf = calloc(nrows, sizeof *pf))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < nrows; i++, npf++) {
+        char *fn = duckdb_value_varchar(&res, 0, i);
+        if (!fn || strlen(fn) < prefix) {
+            rc = pond_error_set(POND_ERROR, "cannot export '%s': unexpected file name '%s'",
+                                m->path, fn ? fn : "(null)");
+            duckdb_free(fn);
+            goto done;
+        }
+        pf[i].rows = duckdb_value_int64(&res, 1, i);
+        rc = parse_written(s, fn + prefix, &pf[i]);
+        duckdb_free(fn);
+        if (rc != POND_OK)
+            goto done;
+    }
+    qsort(pf, npf, sizeof *pf, cmp_part);
+
+    int has_range = 0;
+    int64_t first_ms = 0, last_ms = 0;
+    if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
+        goto done;
+    for (size_t i = 0, k = 0; i < npf; i++) {
+        k = (i > 0 && strcmp(pf[i].dir, pf[i - 1].dir) == 0) ? k + 1 : 0;
+        pond_buf_clear(&file_path);
+        pond_buf_clear(&from);
+        pond_buf_clear(&to);
+        if (s->nlevels) {
+            /* data_<n>.parquet -> data.parquet, data_1.parquet … in DuckDB's order. */
+            if ((rc = pond_buf_printf(&file_path, "%s/%s/", m->rel, pf[i].dir)) ||
+                (rc = (k ? pond_buf_printf(&file_path, "data_%zu.parquet", k)
+                         : pond_buf_puts(&file_path, "data.parquet"))) ||
+                (rc = pond_buf_printf(&from, "%s/%s/data_%ld.parquet", target.ptr, pf[i].dir,
+                                      pf[i].index)) ||
+                (rc = pond_buf_printf(&to, "%s/out/%s", pond_export_ctx_staging(s->ctx),
+                                      file_path.ptr)))
+                goto done;
+            if (strcmp(from.ptr, to.ptr) != 0 && (rc = pond_fs_rename(from.ptr, to.ptr)))
+                goto done;
+            int64_t ws = 0, we = 0;
+            if (pf[i].vals_ok &&
+                (rc = pond_temporal_window(s->windows, pf[i].vals, &ws, &we)) != POND_OK)
+                goto done;
+            rc = record(s, m, file_path.ptr, pf[i].vals_ok, ws, we, 1, pf[i].rows);
+        } else {
+            if ((rc = pond_buf_printf(&file_path, "%s/data.parquet", m->rel)) != POND_OK)
+                goto done;
+            rc = record(s, m, file_path.ptr, has_range && pf[i].rows > 0, first_ms, last_ms, 1,
+                        pf[i].rows);
+        }
+        if (rc != POND_OK)
+            goto done;
+        s->files++;
+        s->rows += pf[i].rows;
+    }
+done:
+    for (size_t i = 0; i < npf; i++)
+        free(pf[i].dir);
+    free(pf);
+    if (have_res)
+        duckdb_destroy_result(&res);
+    pond_buf_free(&sql);
+    pond_buf_free(&target);
+    pond_buf_free(&from);
+    pond_buf_free(&to);
+    pond_buf_free(&file_path);
+    return rc;
+}
+
+/* --dry-run for a table or series: the files it would write, from one GROUP BY over the
+ * source (no file written, nothing created). */
+static int dry_run_table(stage_state *s, const match *m)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, file_path = POND_BUF_INIT;
+    duckdb_result res;
+    int have_res = 0;
+
+    if (m->nfiles == 0)
+        return POND_OK;
+    if ((rc = pond_buf_puts(&sql, "SELECT ")) != POND_OK)
+        goto done;
+    for (int l = 0; l < s->nlevels; l++)
+        if ((rc = pond_buf_printf(&sql, "%s, ", pond_temporal_level_name(l))))
+            goto done;
+    if ((rc = pond_buf_puts(&sql, "count(*) FROM (")) || (rc = put_select(&sql, s, m, "*", 1, 1)) ||
+        (rc = pond_buf_puts(&sql, s->nlevels ? ") GROUP BY ALL ORDER BY ALL" : ")")))
+        goto done;
+    if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
+        goto done;
+    have_res = 1;
+    int has_range = 0;
+    int64_t first_ms = 0, last_ms = 0;
+    if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
+        goto done;
+    for (idx_t r = 0; r < duckdb_row_count(&res); r++) {
+        int64_t vals[POND_TEMPORAL_MAX] = {0}, ws = 0, we = 0;
+        int64_t rows = duckdb_value_int64(&res, (idx_t)s->nlevels, r);
+        int ok = 1;
+        pond_buf_clear(&file_path);
+        if ((rc = pond_buf_puts(&file_path, m->rel)) != POND_OK)
+            goto done;
+        for (int l = 0; l < s->nlevels; l++) {
+            if (duckdb_value_is_null(&res, (idx_t)l, r)) {
+                ok = 0;
+                rc = pond_buf_printf(&file_path, "/%s=NULL", pond_temporal_level_name(l));
+            } else {
+                vals[l] = duckdb_value_int64(&res, (idx_t)l, r);
+                rc = pond_buf_printf(&file_path, "/%s=%lld", pond_temporal_level_name(l),
+                                     (long long)vals[l]);
+            }
+            if (rc != POND_OK)
+                goto done;
+        }
+        if ((rc = pond_buf_puts(&file_path, "/data.parquet")) != POND_OK)
+            goto done;
+        if (s->nlevels) {
+            if (ok && (rc = pond_temporal_window(s->windows, vals, &ws, &we)) != POND_OK)
+                goto done;
+        } else {
+            ok = has_range && rows > 0;
+            ws = first_ms;
+            we = last_ms;
+        }
+        if (s->opts->out)
+            fprintf(s->opts->out, "%s/%s\t%s\t%lld rows\n", s->opts->dir, file_path.ptr,
+                    m->path, (long long)rows);
+        if ((rc = record(s, m, file_path.ptr, ok, ws, we, 1, rows)) != POND_OK)
+            goto done;
+        s->files++;
+        s->rows += rows;
+    }
+done:
+    if (have_res)
+        duckdb_destroy_result(&res);
+    pond_buf_free(&sql);
+    pond_buf_free(&file_path);
+    return rc;
+}
+
+static void progress(stage_state *s)
+{
+    const int width = 30;
+    if (!s->progress || !s->nmatches)
+        return;
+    int done = (int)(s->matches_done * (size_t)width / s->nmatches);
+    fprintf(s->opts->log, "\r  [%.*s%*s] %zu/%zu sources, %zu files", done,
+            "==============================", width - done, "", s->matches_done, s->nmatches,
+            s->files);
+    if (s->matches_done == s->nmatches)
+        fputs("\r\033[K", s->opts->log);
+    fflush(s->opts->log);
+}
+
+/* ---- the stage --------------------------------------------------------------------------- */
+
+int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
+{
+    int rc = POND_OK;
+    const pond_export_options *opts = pond_export_ctx_options(ctx);
+    stage_state s = {0};
+    collect_state cs = {0};
+    const char *const *patterns = (const char *const *)st->patterns;
+    size_t npatterns = st->npatterns;
+    const char *temporal = st->temporal ? st->temporal : opts->temporal;
+    const char *fail_env = getenv("POND_TEST_FAIL_AFTER_FILES");
+
+    s.ctx = ctx;
+    s.opts = opts;
+    s.stage_no = stage_no;
+    s.fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
+    s.progress = opts->log && isatty(fileno(opts->log));
+    if (!npatterns) {
+        patterns = opts->patterns;
+        npatterns = opts->npatterns;
+    }
+    if (!npatterns)
+        return pond_error_set(POND_EINVALID, "no pattern to export (use -p PATTERN)");
+    if (temporal && (rc = pond_temporal_parse(&s.nlevels, temporal)) != POND_OK)
+        return rc;
+    if (opts->start_time && (rc = pond_time_parse(&s.start_us, opts->start_time)) != POND_OK)
+        return pond_error_wrap(rc, "--start-time");
+    if (opts->end_time && (rc = pond_time_parse(&s.end_us, opts->end_time)) != POND_OK)
+        return pond_error_wrap(rc, "--end-time");
+    s.has_start = opts->start_time != NULL;
+    s.has_end = opts->end_time != NULL;
+
+    /* 1. collect */
+    for (size_t i = 0; i < npatterns; i++) {
+        size_t before = cs.n, skipped = cs.skipped;
+        cs.pattern = patterns[i];
+        rc = pond_glob(pond_export_ctx_pond(ctx), st->fs, patterns[i], POND_WITH_VERSIONS,
+                       collect_one, &cs);
+        if (cs.rc != POND_OK) {
+            rc = cs.rc;
+            goto done;
+        }
+        if (rc != POND_OK)
+            goto done;
+        if (cs.n == before) {
+            rc = pond_error_set(POND_ENOTFOUND,
+                                "pattern '%s' matches no file (only %zu director%s or symlink%s)",
+                                patterns[i], cs.skipped - skipped,
+                                cs.skipped - skipped == 1 ? "y" : "ies",
+                                cs.skipped - skipped == 1 ? "" : "s");
+            goto done;
+        }
+    }
+    s.nmatches = cs.n;
+
+    /* 2. plan: every output claimed before anything is written */
+    for (size_t i = 0; i < cs.n; i++)
+        if ((rc = plan_one(&s, &cs.m[i])) != POND_OK)
+            goto done;
+    if (s.nlevels &&
+        (rc = pond_temporal_windows_new(&s.windows, pond_export_ctx_con(ctx), s.nlevels)))
+        goto done;
+
+    /* 3. write */
+    for (size_t i = 0; i < cs.n; i++) {
+        const match *m = &cs.m[i];
+        if (m->type == POND_ENTRY_DATA)
+            rc = write_data(&s, m);
+        else if (pond_export_ctx_dry_run(ctx))
+            rc = dry_run_table(&s, m);
+        else
+            rc = write_table(&s, m);
+        if (rc == POND_OK && !pond_export_ctx_dry_run(ctx))
+            rc = check_fail_hook(&s);
+        if (rc != POND_OK)
+            goto done;
+        s.matches_done++;
+        progress(&s);
+    }
+    pond_export_ctx_log(ctx, "  %s %zu file%s (%lld rows) from %zu match%s\n",
+                        pond_export_ctx_dry_run(ctx) ? "would write" : "wrote", s.files,
+                        s.files == 1 ? "" : "s", (long long)s.rows, cs.n,
+                        cs.n == 1 ? "" : "es");
+done:
+    if (rc != POND_OK && s.progress && s.matches_done)
+        fputs("\r\033[K", opts->log);
+    pond_temporal_windows_free(s.windows);
+    for (size_t i = 0; i < cs.n; i++)
+        match_clear(&cs.m[i]);
+    free(cs.m);
+    return rc;
+}
