@@ -69,6 +69,8 @@ static int push_ctx(renderer *r, json_t *v)
 static int push_indent(renderer *r, const char *strip, size_t strip_len, const char *add,
                        size_t add_len)
 {
+    if (!strip_len && !add_len)
+        return POND_OK; /* a no-op step; callers restore nind, so skipping it is safe */
     if (r->nind == r->capind) {
         size_t cap = r->capind ? 2 * r->capind : 16;
         indent_step *p = realloc(r->ind, cap * sizeof *p);
