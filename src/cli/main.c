@@ -16,7 +16,7 @@
 
 /* What a command needs before it runs. */
 enum {
-    NEEDS_POND = 1 << 0 /* it opens a pond: a missing --pond/POND is reported up front */
+    NEEDS_POND = 1 << 0 /* it works on a pond: --pond PATH is also taken after its name */
 };
 
 typedef struct cli_command {
@@ -32,7 +32,7 @@ static int cmd_help(int argc, char **argv, const cli_global *g);
 #pragma weak cmd_export
 
 static const cli_command commands[] = {
-    {"init", cmd_init, 0, "create an empty pond"},
+    {"init", cmd_init, NEEDS_POND, "create an empty pond"},
     {"mkdir", cmd_mkdir, NEEDS_POND, "make directories in the pond"},
     {"copy", cmd_copy, NEEDS_POND, "copy host files into the pond, or pond files out to the host"},
     {"list", cmd_list, NEEDS_POND, "list the entries matching a pattern"},
@@ -76,6 +76,8 @@ static int cmd_help(int argc, char **argv, const cli_global *g)
         return cli_usage_error("help", "too many arguments");
     if (!(cmd = find_command(argv[1])))
         return cli_usage_error("help", "unknown command '%s'", argv[1]);
+    if (!cmd->fn)
+        return cli_error("'%s' is not built yet", cmd->name);
     if (cmd->fn == cmd_help) {
         print_main_usage(stdout);
         return CLI_EXIT_OK;
@@ -171,18 +173,6 @@ static int take_pond_option(int *argc, char **argv, const char **pond_path)
     return 0;
 }
 
-/* 1 if the command's arguments ask for help (then no pond is needed). */
-static int asks_for_help(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--"))
-            return 0;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return 1;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     cli_global g = {NULL, NULL};
@@ -230,13 +220,10 @@ int main(int argc, char **argv)
 
     argc -= i;
     argv += i;
-    if (take_pond_option(&argc, argv, &g.pond_path) < 0) {
+    /* A missing pond is reported by cli_open_pond, after the command has parsed its options,
+     * so that usage errors (exit 2) and --help come first. */
+    if ((cmd->flags & NEEDS_POND) && take_pond_option(&argc, argv, &g.pond_path) < 0) {
         rc = CLI_EXIT_USAGE;
-        goto done;
-    }
-    if ((cmd->flags & NEEDS_POND) && (!g.pond_path || !*g.pond_path) &&
-        !asks_for_help(argc, argv)) {
-        rc = cli_error("no pond given: use --pond PATH or set POND");
         goto done;
     }
     if (!cmd->fn) {
