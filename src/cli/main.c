@@ -28,9 +28,6 @@ typedef struct cli_command {
 
 static int cmd_help(int argc, char **argv, const cli_global *g);
 
-/* TEMPORARY until src/cli/cmd_export.c lands: a weak reference keeps the build linking. */
-#pragma weak cmd_export
-
 static const cli_command commands[] = {
     {"init", cmd_init, NEEDS_POND, "create an empty pond"},
     {"mkdir", cmd_mkdir, NEEDS_POND, "make directories in the pond"},
@@ -76,8 +73,6 @@ static int cmd_help(int argc, char **argv, const cli_global *g)
         return cli_usage_error("help", "too many arguments");
     if (!(cmd = find_command(argv[1])))
         return cli_usage_error("help", "unknown command '%s'", argv[1]);
-    if (!cmd->fn)
-        return cli_error("'%s' is not built yet", cmd->name);
     if (cmd->fn == cmd_help) {
         print_main_usage(stdout);
         return CLI_EXIT_OK;
@@ -224,10 +219,6 @@ int main(int argc, char **argv)
      * so that usage errors (exit 2) and --help come first. */
     if ((cmd->flags & NEEDS_POND) && take_pond_option(&argc, argv, &g.pond_path) < 0) {
         rc = CLI_EXIT_USAGE;
-        goto done;
-    }
-    if (!cmd->fn) {
-        rc = cli_error("'%s' is not built yet", cmd->name);
         goto done;
     }
     rc = cmd->fn(argc, argv, &g);
