@@ -20,6 +20,42 @@ int pond_export__sql_ident_ok(const char *s)
     return 1;
 }
 
+int pond_export__sql_ctas(pond_buf *out, const char *table, const char *sql)
+{
+    int rc;
+    size_t len = strlen(sql);
+    while (len > 0 && strchr("; \t\r\n", sql[len - 1]))
+        len--;
+    pond_buf_clear(out);
+    if ((rc = pond_buf_printf(out, "CREATE TABLE \"%s\" AS\n", table)) != POND_OK ||
+        (rc = pond_buf_put(out, sql, len)) != POND_OK)
+        return rc;
+    return pond_buf_puts(out, "\n");
+}
+
+int pond_export__sql_error_text(pond_buf *out, const char *msg)
+{
+    int rc = POND_OK;
+    const char *end;
+    pond_buf_clear(out);
+    if (!msg)
+        msg = "unknown error";
+    end = strstr(msg, "\n\nLINE ");
+    if (!end)
+        end = msg + strlen(msg);
+    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    for (const char *p = msg; p < end && rc == POND_OK; p++) {
+        if (*p == '\n') {
+            if (out->len && out->ptr[out->len - 1] != ' ')
+                rc = pond_buf_putc(out, ' ');
+        } else {
+            rc = pond_buf_putc(out, *p);
+        }
+    }
+    return rc;
+}
+
 static int is_ident_start(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (unsigned char)c >= 0x80;

@@ -15,6 +15,16 @@
 /* 1 if s is a table name pond accepts: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes; else 0. */
 int pond_export__sql_ident_ok(const char *s);
 
+/* The statement a custom_query stage runs: CREATE TABLE "<table>" AS <sql> with sql's
+ * trailing ';' and blanks dropped, on lines of its own (so a trailing line comment cannot
+ * swallow anything).  table must be a checked identifier.  out is cleared first. */
+int pond_export__sql_ctas(pond_buf *out, const char *table, const char *sql);
+
+/* DuckDB's error text on one line: the "LINE n: …" excerpt and caret that follow a blank
+ * line are dropped (they point into the statement pond built, not the user's file) and the
+ * remaining line breaks become spaces.  Into out (cleared first). */
+int pond_export__sql_error_text(pond_buf *out, const char *msg);
+
 /* Copy the user's query sql into out with every $0, $1… (outside string literals, quoted
  * identifiers, comments and dollar-quoted strings) turned into the named parameter
  * $pond_c0, $pond_c1…; $pattern and other named parameters are kept as written.  out is

@@ -59,16 +59,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
         goto done;
     }
 
-    /* The statement as written, trailing ';' and blanks dropped, on its own lines so a
-     * trailing line comment cannot swallow anything. */
-    size_t len = strlen(st->sql);
-    while (len > 0 && (st->sql[len - 1] == ';' || st->sql[len - 1] == ' ' ||
-                       st->sql[len - 1] == '\t' || st->sql[len - 1] == '\n' ||
-                       st->sql[len - 1] == '\r'))
-        len--;
-    if ((rc = pond_buf_printf(&sql, "CREATE TABLE \"%s\" AS\n", name)) != POND_OK ||
-        (rc = pond_buf_put(&sql, st->sql, len)) != POND_OK ||
-        (rc = pond_buf_puts(&sql, "\n")) != POND_OK)
+    if ((rc = pond_export__sql_ctas(&sql, name, st->sql)) != POND_OK)
         goto done;
 
     have_res = 1;

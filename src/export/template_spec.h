@@ -24,6 +24,8 @@ typedef struct pond_collection {
     char *template_path; /* resolved against the spec's directory */
     char *query;         /* NULL: the collection's own export_metadata rows */
     int line;            /* of the collection in the spec file */
+    int query_line;      /* of the query in the spec file (0: no query), for messages */
+    int query_column;
     pond_mustache *tmpl; /* parsed at load */
 } pond_collection;
 

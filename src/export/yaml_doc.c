@@ -227,3 +227,19 @@ int pond_yaml_string(pond_yaml *y, yaml_node_t *map, const char *key, const char
         return pond_error_oom();
     return POND_OK;
 }
+
+int pond_yaml_resolve_path(const char *yaml_path, const char *rel, char **out)
+{
+    pond_buf b = POND_BUF_INIT;
+    const char *slash = strrchr(yaml_path, '/');
+    int rc;
+    *out = NULL;
+    if (rel[0] == '/' || !slash)
+        rc = pond_buf_puts(&b, rel);
+    else
+        rc = pond_buf_printf(&b, "%.*s/%s", (int)(slash - yaml_path), yaml_path, rel);
+    if (rc == POND_OK && !(*out = pond_buf_detach(&b)))
+        rc = pond_error_oom();
+    pond_buf_free(&b);
+    return rc;
+}

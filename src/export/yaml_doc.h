@@ -66,4 +66,8 @@ int pond_yaml_string(pond_yaml *y, yaml_node_t *map, const char *key, const char
 /* The scalar text of n (borrowed, NUL-terminated), or NULL if n is not a scalar. */
 const char *pond_yaml_scalar(const yaml_node_t *n);
 
+/* The path of a file named in the YAML file at yaml_path: rel itself when absolute, else rel
+ * beside yaml_path ("conf/p.yaml" + "t.yaml" -> "conf/t.yaml").  Malloc'd into *out. */
+int pond_yaml_resolve_path(const char *yaml_path, const char *rel, char **out);
+
 #endif
