@@ -17,6 +17,7 @@
 
 #include <duckdb.h>
 #include <stdint.h>
+#include "util/error.h"
 
 #define POND_TEMPORAL_MAX 5
 
