@@ -64,8 +64,11 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
 
     have_res = 1;
     if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
+        pond_buf text = POND_BUF_INIT;
+        pond_export__sql_error_text(&text, duckdb_result_error(&res));
         rc = pond_error_set(POND_EINVALID, "stage %d '%s': sql error: %s", stage_no, label,
-                            duckdb_result_error(&res));
+                            text.ptr);
+        pond_buf_free(&text);
         goto done;
     }
     duckdb_destroy_result(&res);
@@ -85,9 +88,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
     if ((rc = pond_export_ctx_add_table(ctx, name)) != POND_OK)
         goto done;
 
-    const pond_export_options *opts = pond_export_ctx_options(ctx);
-    if (opts && opts->log)
-        fprintf(opts->log, "  table %s: %lld row%s\n", name, rows, rows == 1 ? "" : "s");
+    pond_export_ctx_log(ctx, "  made table %s (%lld row%s)\n", name, rows, rows == 1 ? "" : "s");
 
 done:
     if (have_res)

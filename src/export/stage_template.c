@@ -1,16 +1,464 @@
 /*
  * export/stage_template.c: the template_processing stage (DESIGN.md section 3).
- * First version: validates its input; rendering follows.
+ *
+ * For each collection of the stage's spec:
+ *   1. its export_metadata rows: pattern = in_pattern (bound), written by earlier stages
+ *      (export_stage < this stage), in file_path order; a file's captures are its rows with
+ *      capture_group >= 0;
+ *   2. outputs: each file's out_pattern with $0, $1… replaced by its captures ("$$" is '$');
+ *      one output per distinct path, in order of first appearance.  An out_pattern without
+ *      '$' is always exactly one output, even when no row matches;
+ *   3. per output, the render context
+ *        { vars, captures, pattern, rows, path, root }
+ *      vars: the stage's vars, then -v key=value (the command line wins);
+ *      captures: $i shared by every file of the output (null where they differ);
+ *      pattern: in_pattern;  rows: the query's rows as objects (a prepared statement with
+ *      $pattern and $0… bound), or without a query the output's own export_metadata rows;
+ *      path: the output's path relative to DIR;  root: "../" per directory level of path
+ *      ("" at the top), for relative links that work from disk;
+ *   4. render, claim the path in the context, write it under staging, and append it to
+ *      export_metadata (pattern = in_pattern, captures = the leading shared captures,
+ *      row_count = rows rendered, start/end = the range of its files, stage = this stage).
+ * Appended rows are flushed at the end of the stage.  Errors name the stage and collection;
+ * template errors carry the template's file:line:column.  Nothing is moved into DIR here: the
+ * runner commits or drops the staging directory.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "export/json_rows.h"
 #include "export/pipeline.h"
+#include "export/sql_params.h"
 #include "export/template_spec.h"
+#include "util/buf.h"
 #include "util/error.h"
+
+typedef struct output {
+    char *rel;      /* the expanded out_pattern */
+    char **caps;    /* shared captures; NULL where the output's files differ */
+    size_t ncaps;
+    json_t *rows;   /* the export_metadata rows of its files */
+    int has_start, has_end;
+    int64_t start, end;
+} output;
+
+typedef struct outputs {
+    output *v;
+    size_t n, cap;
+    json_t *index; /* rel -> position in v */
+} outputs;
+
+static void outputs_free(outputs *o)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        free(o->v[i].rel);
+        for (size_t k = 0; k < o->v[i].ncaps; k++)
+            free(o->v[i].caps[k]);
+        free(o->v[i].caps);
+        json_decref(o->v[i].rows);
+    }
+    free(o->v);
+    json_decref(o->index);
+}
+
+/* The stage's vars then the command line's -v key=value: later ones win. */
+static int make_vars(json_t **out, pond_export_ctx *ctx, const pond_stage *st)
+{
+    const pond_export_options *opts = pond_export_ctx_options(ctx);
+    json_t *vars = json_object();
+    if (!vars)
+        return pond_error_oom();
+    for (size_t i = 0; i < st->nvars; i++)
+        if (json_object_set_new(vars, st->vars[i].key, json_string(st->vars[i].value)) != 0)
+            goto bad;
+    for (size_t i = 0; opts && i < opts->nvars; i++) {
+        const char *kv = opts->vars[i], *eq = strchr(kv, '=');
+        if (!eq || eq == kv) {
+            json_decref(vars);
+            return pond_error_set(POND_EINVALID, "bad variable '%s': expected key=value", kv);
+        }
+        char *key = strndup(kv, (size_t)(eq - kv));
+        int bad = !key || json_object_set_new(vars, key, json_string(eq + 1)) != 0;
+        free(key);
+        if (bad)
+            goto bad;
+    }
+    *out = vars;
+    return POND_OK;
+bad:
+    json_decref(vars);
+    return pond_error_set(POND_EINVALID, "a variable is not valid UTF-8");
+}
+
+/* out_pattern with $N replaced by caps[N] into out. */
+static int expand(pond_buf *out, const char *op, char *const *caps, size_t ncaps,
+                  const char *file, const char *coll)
+{
+    int rc = POND_OK;
+    pond_buf_clear(out);
+    for (const char *p = op; *p && rc == POND_OK; p++) {
+        if (*p != '$') {
+            rc = pond_buf_putc(out, *p);
+        } else if (p[1] == '$') {
+            rc = pond_buf_putc(out, '$');
+            p++;
+        } else {
+            char *end;
+            unsigned long k = strtoul(p + 1, &end, 10);
+            if (end == p + 1)
+                return pond_error_set(POND_EINVALID, "collection '%s': out_pattern '%s': '$' "
+                                                     "without a capture number", coll, op);
+            if (k >= ncaps || !caps[k])
+                return pond_error_set(POND_EINVALID,
+                                      "collection '%s': out_pattern '%s' uses $%lu but '%s' has "
+                                      "%zu capture%s",
+                                      coll, op, k, file, ncaps, ncaps == 1 ? "" : "s");
+            rc = pond_buf_puts(out, caps[k]);
+            p = end - 1;
+        }
+    }
+    return rc;
+}
+
+static int64_t int_or(json_t *j, int *has)
+{
+    *has = json_is_integer(j);
+    return *has ? (int64_t)json_integer_value(j) : 0;
+}
+
+/* Add the file made of rows[from, to) (same file_path) to the output its captures name. */
+static int add_file(outputs *o, const pond_collection *c, json_t *rows, size_t from, size_t to,
+                    pond_buf *tmp)
+{
+    int rc = POND_OK;
+    size_t ncaps = 0;
+    char **caps = NULL;
+    const char *file = json_string_value(json_object_get(json_array_get(rows, from), "file_path"));
+
+    for (size_t i = from; i < to; i++) {
+        json_int_t g = json_integer_value(json_object_get(json_array_get(rows, i), "capture_group"));
+        if (g >= 0 && (size_t)g + 1 > ncaps)
+            ncaps = (size_t)g + 1;
+    }
+    if (ncaps && !(caps = calloc(ncaps, sizeof *caps)))
+        return pond_error_oom();
+    for (size_t i = from; i < to; i++) {
+        json_t *r = json_array_get(rows, i);
+        json_int_t g = json_integer_value(json_object_get(r, "capture_group"));
+        if (g >= 0)
+            caps[g] = (char *)json_string_value(json_object_get(r, "capture_value"));
+    }
+    if ((rc = expand(tmp, c->out_pattern, caps, ncaps, file ? file : "?", c->name)) != POND_OK)
+        goto done;
+
+    json_t *at = json_object_get(o->index, tmp->ptr);
+    output *out;
+    if (at) {
+        out = &o->v[json_integer_value(at)];
+        /* Keep only the captures every file of the output shares. */
+        for (size_t k = 0; k < out->ncaps; k++)
+            if (out->caps[k] && (k >= ncaps || !caps[k] || strcmp(out->caps[k], caps[k]))) {
+                free(out->caps[k]);
+                out->caps[k] = NULL;
+            }
+    } else {
+        if (o->n == o->cap) {
+            size_t nc = o->cap ? o->cap * 2 : 16;
+            output *nv = realloc(o->v, nc * sizeof *nv);
+            if (!nv) {
+                rc = pond_error_oom();
+                goto done;
+            }
+            o->v = nv;
+            o->cap = nc;
+        }
+        out = &o->v[o->n];
+        memset(out, 0, sizeof *out);
+        if (!(out->rel = strdup(tmp->ptr)) || !(out->rows = json_array()) ||
+            (ncaps && !(out->caps = calloc(ncaps, sizeof *out->caps)))) {
+            free(out->rel);
+            json_decref(out->rows);
+            rc = pond_error_oom();
+            goto done;
+        }
+        out->ncaps = ncaps;
+        for (size_t k = 0; k < ncaps; k++)
+            if (caps[k] && !(out->caps[k] = strdup(caps[k]))) {
+                o->n++;
+                rc = pond_error_oom();
+                goto done;
+            }
+        if (json_object_set_new(o->index, tmp->ptr, json_integer((json_int_t)o->n)) != 0) {
+            o->n++;
+            rc = pond_error_oom();
+            goto done;
+        }
+        o->n++;
+    }
+    for (size_t i = from; i < to; i++) {
+        json_t *r = json_array_get(rows, i);
+        int hs, he;
+        int64_t s = int_or(json_object_get(r, "start_time"), &hs);
+        int64_t e = int_or(json_object_get(r, "end_time"), &he);
+        if (hs && (!out->has_start || s < out->start)) {
+            out->start = s;
+            out->has_start = 1;
+        }
+        if (he && (!out->has_end || e > out->end)) {
+            out->end = e;
+            out->has_end = 1;
+        }
+        if (json_array_append(out->rows, r) != 0) {
+            rc = pond_error_oom();
+            goto done;
+        }
+    }
+done:
+    free(caps);
+    return rc;
+}
+
+/* The collection's export_metadata rows from earlier stages, grouped into outputs. */
+static int plan_outputs(outputs *o, pond_export_ctx *ctx, const pond_collection *c,
+                        int stage_no, const char *label)
+{
+    int rc = POND_OK;
+    duckdb_prepared_statement ps = NULL;
+    duckdb_result res;
+    int have_res = 0;
+    json_t *rows = json_array();
+    pond_buf tmp = POND_BUF_INIT;
+
+    if (!rows || !(o->index = json_object())) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    if (duckdb_prepare(pond_export_ctx_con(ctx),
+                       "SELECT * FROM export_metadata WHERE pattern = $1 AND export_stage < $2 "
+                       "ORDER BY file_path, capture_group",
+                       &ps) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "%s: cannot read export_metadata: %s", label,
+                            duckdb_prepare_error(ps));
+        goto done;
+    }
+    duckdb_bind_varchar(ps, 1, c->in_pattern);
+    duckdb_bind_int32(ps, 2, stage_no);
+    have_res = 1;
+    if (duckdb_execute_prepared(ps, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "%s: cannot read export_metadata: %s", label,
+                            duckdb_result_error(&res));
+        goto done;
+    }
+    if ((rc = pond_json_rows_append(rows, &res)) != POND_OK)
+        goto done;
+
+    size_t n = json_array_size(rows), from = 0;
+    for (size_t i = 1; i <= n && rc == POND_OK; i++) {
+        const char *a = json_string_value(json_object_get(json_array_get(rows, from), "file_path"));
+        const char *b = i < n ? json_string_value(json_object_get(json_array_get(rows, i),
+                                                                  "file_path"))
+                              : NULL;
+        if (b && a && !strcmp(a, b))
+            continue;
+        rc = add_file(o, c, rows, from, i, &tmp);
+        from = i;
+    }
+    if (rc == POND_OK && o->n == 0 && !strchr(c->out_pattern, '$')) {
+        /* A single page even when nothing matched. */
+        if (!(o->v = calloc(1, sizeof *o->v)) || !(o->v[0].rel = strdup(c->out_pattern)) ||
+            !(o->v[0].rows = json_array())) {
+            if (o->v)
+                o->n = 1;
+            rc = pond_error_oom();
+            goto done;
+        }
+        o->n = o->cap = 1;
+    }
+    if (rc != POND_OK)
+        rc = pond_error_wrap(rc, "%s", label);
+done:
+    if (have_res)
+        duckdb_destroy_result(&res);
+    duckdb_destroy_prepare(&ps);
+    json_decref(rows);
+    pond_buf_free(&tmp);
+    return rc;
+}
+
+/* "../" once per directory of rel. */
+static int root_of(pond_buf *out, const char *rel)
+{
+    int rc = POND_OK;
+    pond_buf_clear(out);
+    for (const char *p = rel; *p && rc == POND_OK; p++)
+        if (*p == '/')
+            rc = pond_buf_puts(out, "../");
+    return rc;
+}
+
+static int write_file(const char *path, const pond_buf *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return pond_error_set(POND_ERROR, "cannot create '%s': %s", path, strerror(errno));
+    size_t w = fwrite(text->ptr, 1, text->len, f);
+    int bad = w != text->len || ferror(f);
+    if (fclose(f) != 0 || bad)
+        return pond_error_set(POND_ERROR, "cannot write '%s': %s", path, strerror(errno));
+    return POND_OK;
+}
+
+static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const pond_stage *st,
+                          int stage_no, json_t *vars, size_t *pages)
+{
+    int rc = POND_OK;
+    outputs o = { 0 };
+    duckdb_prepared_statement ps = NULL;
+    pond_buf label = POND_BUF_INIT, sql = POND_BUF_INIT, text = POND_BUF_INIT;
+    pond_buf staged = POND_BUF_INIT, root = POND_BUF_INIT;
+    const pond_export_options *opts = pond_export_ctx_options(ctx);
+    int dry = pond_export_ctx_dry_run(ctx);
+
+    if ((rc = pond_buf_printf(&label, "stage %d '%s': collection '%s'", stage_no,
+                              st->name ? st->name : "templates", c->name)) != POND_OK)
+        goto done;
+    if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr)) != POND_OK)
+        goto done;
+    if (c->query) {
+        if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
+            goto done;
+        if (duckdb_prepare(pond_export_ctx_con(ctx), sql.ptr, &ps) == DuckDBError) {
+            pond_export__sql_error_text(&text, duckdb_prepare_error(ps));
+            rc = pond_error_set(POND_EINVALID, "%s: query: %s", label.ptr, text.ptr);
+            goto done;
+        }
+    }
+
+    for (size_t i = 0; i < o.n; i++) {
+        output *out = &o.v[i];
+        json_t *rows = NULL, *caps = NULL, *context = NULL;
+        if ((rc = root_of(&root, out->rel)) != POND_OK)
+            goto done;
+        if (!(caps = json_array())) {
+            rc = pond_error_oom();
+            goto done;
+        }
+        for (size_t k = 0; k < out->ncaps; k++)
+            json_array_append_new(caps, out->caps[k] ? json_string(out->caps[k]) : json_null());
+
+        if (ps) {
+            duckdb_result res;
+            duckdb_clear_bindings(ps);
+            if ((rc = pond_export__sql_bind_params(ps, c->in_pattern,
+                                                   (const char *const *)out->caps, out->ncaps))) {
+                rc = pond_error_wrap(rc, "%s: query", label.ptr);
+                json_decref(caps);
+                goto done;
+            }
+            if (duckdb_execute_prepared(ps, &res) == DuckDBError) {
+                pond_export__sql_error_text(&text, duckdb_result_error(&res));
+                rc = pond_error_set(POND_EINVALID, "%s: query for '%s': %s", label.ptr, out->rel,
+                                    text.ptr);
+                duckdb_destroy_result(&res);
+                json_decref(caps);
+                goto done;
+            }
+            rows = json_array();
+            rc = rows ? pond_json_rows_append(rows, &res) : pond_error_oom();
+            duckdb_destroy_result(&res);
+            if (rc != POND_OK) {
+                rc = pond_error_wrap(rc, "%s: query for '%s'", label.ptr, out->rel);
+                json_decref(rows);
+                json_decref(caps);
+                goto done;
+            }
+        } else {
+            rows = json_incref(out->rows);
+        }
+        size_t nrows = json_array_size(rows);
+
+        /* json_pack takes caps and rows ("o"), also when it fails. */
+        if (!(context = json_pack("{s:O, s:o, s:s, s:o, s:s, s:s}", "vars", vars, "captures",
+                                  caps, "pattern", c->in_pattern, "rows", rows, "path",
+                                  out->rel, "root", root.ptr))) {
+            rc = pond_error_set(POND_EINVALID, "%s: cannot build the context of '%s' (text "
+                                               "that is not UTF-8?)", label.ptr, out->rel);
+            goto done;
+        }
+        pond_buf_clear(&text);
+        rc = pond_mustache_render(c->tmpl, context, &text);
+        json_decref(context);
+        if (rc != POND_OK) {
+            rc = pond_error_wrap(rc, "%s: rendering '%s'", label.ptr, out->rel);
+            goto done;
+        }
+        if ((rc = pond_export_ctx_claim_output(ctx, out->rel, 0, c->template_path, &staged))) {
+            rc = pond_error_wrap(rc, "%s", label.ptr);
+            goto done;
+        }
+        if (dry) {
+            if (opts && opts->out)
+                fprintf(opts->out, "%s/%s\t%s\n", opts->dir, out->rel, c->template_path);
+        } else if ((rc = write_file(staged.ptr, &text)) != POND_OK) {
+            goto done;
+        }
+
+        /* Recorded captures: the leading ones every file of the output shares. */
+        size_t lead = 0;
+        while (lead < out->ncaps && out->caps[lead])
+            lead++;
+        pond_captures rc_caps = { lead, out->caps };
+        pond_export_record rec = { 0 };
+        rec.pattern = c->in_pattern;
+        rec.caps = &rc_caps;
+        rec.file_path = out->rel;
+        rec.has_start = out->has_start;
+        rec.start_time = out->start;
+        rec.has_end = out->has_end;
+        rec.end_time = out->end;
+        rec.has_row_count = 1;
+        rec.row_count = (int64_t)nrows;
+        rec.stage = stage_no;
+        rec.source = c->template_path;
+        if ((rc = pond_export_ctx_record(ctx, &rec)) != POND_OK)
+            goto done;
+        (*pages)++;
+    }
+    pond_export_ctx_log(ctx, "  %s %zu page%s for collection '%s'\n",
+                        dry ? "would write" : "wrote", o.n, o.n == 1 ? "" : "s", c->name);
+done:
+    if (ps)
+        duckdb_destroy_prepare(&ps);
+    outputs_free(&o);
+    pond_buf_free(&label);
+    pond_buf_free(&sql);
+    pond_buf_free(&text);
+    pond_buf_free(&staged);
+    pond_buf_free(&root);
+    return rc;
+}
 
 int pond_stage_run_template(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
 {
-    if (!st->spec)
-        return pond_error_set(POND_EINVALID, "stage %d '%s': no template spec", stage_no,
-                              st->name ? st->name : "templates");
-    return pond_error_set(POND_ERROR, "stage %d '%s': template stages are not built yet",
-                          stage_no, st->name ? st->name : "templates");
+    int rc = POND_OK;
+    json_t *vars = NULL;
+    size_t pages = 0;
+    const char *name = st->name ? st->name : "templates";
+
+    if (!st->spec) {
+        rc = pond_error_set(POND_EINVALID, "stage %d '%s': no template spec", stage_no, name);
+        goto done;
+    }
+    if ((rc = make_vars(&vars, ctx, st)) != POND_OK) {
+        rc = pond_error_wrap(rc, "stage %d '%s'", stage_no, name);
+        goto done;
+    }
+    for (size_t i = 0; i < st->spec->ncollections && rc == POND_OK; i++)
+        rc = run_collection(ctx, &st->spec->collections[i], st, stage_no, vars, &pages);
+    if (rc == POND_OK)
+        rc = pond_export_ctx_flush(ctx);
+done:
+    json_decref(vars);
+    return rc;
 }
