@@ -33,64 +33,6 @@ int store_is_parquet(const char *path)
     return yes;
 }
 
-/* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one
- * line: "CSV Error on Line: 7; Original Line: 1,2,3; Expected Number of Columns: 2 Found: 3". */
-static void condense_error(const char *msg, pond_buf *out)
-{
-    const char *end = msg + strlen(msg);
-    const char *cut;
-    static const char *const stops[] = {"\nPossible fixes", "\n\n", "\nLINE "};
-    size_t i;
-
-    for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
-        if ((cut = strstr(msg, stops[i])) && cut < end)
-            end = cut;
-    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    for (; msg < end; msg++) {
-        if (*msg == '\n')
-            pond_buf_puts(out, "; ");
-        else
-            pond_buf_putc(out, *msg);
-    }
-}
-
-/* Run a work-database statement with varchar parameters; failure -> code, "<ctx>: <msg>". */
-static int work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
-                    size_t nparams, store_rows *rows)
-{
-    duckdb_prepared_statement stmt = NULL;
-    store_rows local;
-    pond_buf msg = POND_BUF_INIT;
-    size_t i;
-    int rc;
-
-    memset(&local, 0, sizeof local);
-    if (!rows)
-        rows = &local;
-    memset(rows, 0, sizeof *rows);
-    if (duckdb_prepare(p->work, sql, &stmt) == DuckDBError) {
-        condense_error(duckdb_prepare_error(stmt), &msg);
-        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
-        goto done;
-    }
-    for (i = 0; i < nparams; i++)
-        duckdb_bind_varchar(stmt, (idx_t)(i + 1), params[i]);
-    if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
-        condense_error(duckdb_result_error(&rows->res), &msg);
-        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
-        duckdb_destroy_result(&rows->res);
-        goto done;
-    }
-    rows->has_res = 1;
-    rc = POND_OK;
-done:
-    store_rows_free(&local);
-    duckdb_destroy_prepare(&stmt);
-    pond_buf_free(&msg);
-    return rc;
-}
-
 /* Rewrite src (CSV or Parquet) as the Parquet file dst. */
 static int convert_to_parquet(pond *p, const char *src, const char *dst)
 {
@@ -102,7 +44,7 @@ static int convert_to_parquet(pond *p, const char *src, const char *dst)
     if (store_is_parquet(src)) {
         if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", src)) < 0)
             goto done;
-        rc = work_run(p, POND_EINVALID, ctx.ptr,
+        rc = store_work_run(p, POND_EINVALID, ctx.ptr,
                       "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)", params, 2,
                       NULL);
         goto done;
@@ -120,7 +62,7 @@ static int convert_to_parquet(pond *p, const char *src, const char *dst)
                          delim == '\t' ? "chr(9)" : delim == ';' ? "';'" : delim == '|' ? "'|'" : "','");
     if (rc < 0)
         goto done;
-    rc = work_run(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL);
+    rc = store_work_run(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL);
 done:
     pond_buf_free(&ctx);
     pond_buf_free(&sql);
@@ -153,7 +95,7 @@ static int read_columns(pond *p, const char *parquet, column_list *out)
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = work_run(p, POND_ERROR, "cannot read the schema of a content file",
+    rc = store_work_run(p, POND_ERROR, "cannot read the schema of a content file",
                   "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($1))",
                   params, 1, &rows);
     if (rc < 0)
@@ -348,11 +290,11 @@ static int series_stats(pond *p, plan *pl, const char *parquet, const column_lis
                                   pl->src, pl->target, cols->names[ts], cols->types[ts], had);
     }
     params[0] = cols->names[ts];
-    if ((rc = work_run(p, POND_ERROR, "cannot read a content file", "SET VARIABLE pond_ts = $1",
+    if ((rc = store_work_run(p, POND_ERROR, "cannot read a content file", "SET VARIABLE pond_ts = $1",
                        params, 1, NULL)) < 0)
         return rc;
     params[0] = parquet;
-    rc = work_run(p, POND_ERROR, "cannot read a content file",
+    rc = store_work_run(p, POND_ERROR, "cannot read a content file",
                   "SELECT count(*), count(*) - count(c), epoch_us(min(c)::TIMESTAMP), "
                   "epoch_us(max(c)::TIMESTAMP) FROM (SELECT COLUMNS(x -> x = "
                   "getvariable('pond_ts')) AS c FROM read_parquet($1))",
@@ -384,7 +326,7 @@ static int row_count(pond *p, const char *parquet, int64_t *out)
 {
     const char *params[1] = {parquet};
     store_rows rows;
-    int rc = work_run(p, POND_ERROR, "cannot read a content file",
+    int rc = store_work_run(p, POND_ERROR, "cannot read a content file",
                       "SELECT count(*) FROM read_parquet($1)", params, 1, &rows);
     if (rc < 0)
         return rc;

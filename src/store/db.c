@@ -176,3 +176,62 @@ int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out)
     pond_buf_clear(out);
     return pond_buf_printf(out, "%s/%s-%u%s", p->tmp_dir, stem, ++p->tmp_counter, ext);
 }
+
+/* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one
+ * line: "CSV Error on Line: 7; Original Line: 1,2,3; Expected Number of Columns: 2 Found: 3". */
+void store_db_condense(const char *msg, pond_buf *out)
+{
+    const char *end = msg + strlen(msg);
+    const char *cut;
+    static const char *const stops[] = {"\nPossible fixes", "\n\n", "\nLINE "};
+    size_t i;
+
+    for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
+        if ((cut = strstr(msg, stops[i])) && cut < end)
+            end = cut;
+    while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    for (; msg < end; msg++) {
+        if (*msg == '\n')
+            pond_buf_puts(out, "; ");
+        else
+            pond_buf_putc(out, *msg);
+    }
+}
+
+/* Run a work-database statement with varchar parameters; failure -> code, "<ctx>: <msg>". */
+int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
+                    size_t nparams, store_rows *rows)
+{
+    duckdb_prepared_statement stmt = NULL;
+    store_rows local;
+    pond_buf msg = POND_BUF_INIT;
+    size_t i;
+    int rc;
+
+    memset(&local, 0, sizeof local);
+    if (!rows)
+        rows = &local;
+    memset(rows, 0, sizeof *rows);
+    if (duckdb_prepare(p->work, sql, &stmt) == DuckDBError) {
+        store_db_condense(duckdb_prepare_error(stmt), &msg);
+        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
+        goto done;
+    }
+    for (i = 0; i < nparams; i++)
+        duckdb_bind_varchar(stmt, (idx_t)(i + 1), params[i]);
+    if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
+        store_db_condense(duckdb_result_error(&rows->res), &msg);
+        rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
+        duckdb_destroy_result(&rows->res);
+        goto done;
+    }
+    rows->has_res = 1;
+    rc = POND_OK;
+done:
+    store_rows_free(&local);
+    duckdb_destroy_prepare(&stmt);
+    pond_buf_free(&msg);
+    return rc;
+}
+

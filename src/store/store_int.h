@@ -90,6 +90,15 @@ void store_rows_free(store_rows *rows);
 /* The DuckDB error of a failed duckdb_open/query, with the "IO Error: " style prefix kept;
  * convenience for a message copy. */
 
+/* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one
+ * line, appended to out. */
+void store_db_condense(const char *msg, pond_buf *out);
+
+/* Run sql on the work database with varchar parameters $1…; failure -> code with
+ * "<ctx>: <condensed duckdb message>".  rows may be NULL (the result is dropped). */
+int store_work_run(pond *p, int code, const char *ctx, const char *sql,
+                   const char *const *params, size_t nparams, store_rows *rows);
+
 /* Open (once) the in-memory work database of p: TimeZone UTC, temp_directory under tmp_dir. */
 int store_work_open(pond *p);
 
@@ -250,10 +259,18 @@ int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_
 int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
                       int has_end, int64_t end_us);
 
-/* Copy a file to FILE*, streamed. */
+/* Look up a readable file: normalized path on fs, with its versions (control records
+ * materialized).  ENOTFOUND "no such file '…'", EINVALID for a directory. */
+int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e);
+
+/* Copy the file at path to out, streamed. */
 int store_copy_to_stream(const char *path, FILE *out);
 
-/* Table-format output of query over the view "series" to out. */
-int store_format_table(pond *p, const char *query, FILE *out);
+/* ---- store/format.c --------------------------------------------------------------------- */
+
+/* Run query (a single SELECT, already checked) on the work database and write its rows to
+ * out in format (table, csv or json), streamed.  Errors: code, "<ctx>: <duckdb message>". */
+int store_format_rows(pond *p, const char *query, pond_output_format format, FILE *out,
+                      int code, const char *ctx);
 
 #endif

@@ -64,6 +64,7 @@ static inline void rm_rf(const char *dir)
 typedef struct got_entry {
     char path[512];
     pond_entry_type type;
+    int64_t txn;
     char ts_col[64];
     size_t ncaptures;
     char captures[4][128];
@@ -93,6 +94,7 @@ static inline int collect_fn(const pond_entry_info *info, void *ctx)
     memset(g, 0, sizeof *g);
     snprintf(g->path, sizeof g->path, "%s", info->path);
     g->type = info->type;
+    g->txn = info->txn;
     snprintf(g->ts_col, sizeof g->ts_col, "%s", info->timestamp_column ? info->timestamp_column : "");
     g->ncaptures = info->ncaptures;
     for (i = 0; i < info->ncaptures && i < 4; i++)

@@ -1,0 +1,277 @@
+/*
+ * store/cat.c: reading a pond file: pond_cat, and the temp view "series" the reads go
+ * through.
+ *
+ * The view lives in the handle's in-memory work database:
+ *
+ *     CREATE OR REPLACE TEMP VIEW series AS
+ *       SELECT * FROM read_parquet(getvariable('pond_files'), union_by_name = true)
+ *       [WHERE COLUMNS(c -> c = getvariable('pond_ts')) >= getvariable('pond_start') …]
+ *
+ * pond_files is bound as a LIST (every version of a series, the latest of a table), and the
+ * timestamp column and time bounds are bound variables, so no user text is pasted into the
+ * view.  A user's --sql is checked on its own first (one SELECT, no parameters) and then runs
+ * over the view; DuckDB streams it, and the rows are written as they come (store/format.c).
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fs.h"
+
+int store_copy_to_stream(const char *path, FILE *out)
+{
+    char block[65536];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    int rc = POND_OK;
+
+    if (!f)
+        return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR,
+                              "cannot open '%s': %s", path, strerror(errno));
+    while ((n = fread(block, 1, sizeof block, f)) > 0) {
+        if (fwrite(block, 1, n, out) != n) {
+            rc = pond_error_set(POND_ERROR, "cannot write output: %s", strerror(errno));
+            break;
+        }
+    }
+    if (rc == POND_OK && ferror(f))
+        rc = pond_error_set(POND_ERROR, "cannot read '%s': %s", path, strerror(errno));
+    fclose(f);
+    return rc;
+}
+
+int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e)
+{
+    pond_buf norm = POND_BUF_INIT;
+    int rc;
+
+    memset(e, 0, sizeof *e);
+    if ((rc = store_path_arg(path, &norm)) < 0)
+        goto done;
+    if (fs == POND_FS_CONTROL) {
+        if ((rc = store_control_lookup(p, norm.ptr, 1, e)) < 0)
+            goto done;
+    } else {
+        rc = store_entry_lookup(p, norm.ptr, e);
+        if (rc == POND_ENOTFOUND) {
+            rc = pond_error_set(POND_ENOTFOUND, "no such file '%s'", norm.ptr);
+            goto done;
+        }
+        if (rc < 0)
+            goto done;
+    }
+    if (e->type == POND_ENTRY_DIR) {
+        rc = pond_error_set(POND_EINVALID, "'%s' is a directory", norm.ptr);
+        goto done;
+    }
+    if (e->type == POND_ENTRY_SYMLINK) {
+        rc = pond_error_set(POND_EINVALID, "'%s' is a symlink (to '%s')", norm.ptr,
+                            e->symlink_target ? e->symlink_target : "");
+        goto done;
+    }
+    if (fs == POND_FS_DATA && (rc = store_entry_load_versions(p, e)) < 0)
+        goto done;
+    if (e->nversions == 0)
+        rc = pond_error_set(POND_ECORRUPT, "'%s' has no versions", norm.ptr);
+done:
+    if (rc < 0)
+        store_entry_clear(e);
+    pond_buf_free(&norm);
+    return rc;
+}
+
+static int set_variable(pond *p, const char *name_sql, duckdb_value value)
+{
+    duckdb_prepared_statement stmt = NULL;
+    duckdb_result res;
+    int rc;
+
+    rc = store_db_prepare(p->work, "cannot set up the query", name_sql, &stmt);
+    if (rc == POND_OK) {
+        duckdb_bind_value(stmt, 1, value);
+        if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
+            rc = pond_error_set(POND_ERROR, "cannot set up the query: %s", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+    }
+    duckdb_destroy_prepare(&stmt);
+    return rc;
+}
+
+int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
+                      int has_end, int64_t end_us)
+{
+    duckdb_logical_type vt = NULL;
+    duckdb_value *items = NULL, list = NULL, v = NULL;
+    pond_buf sql = POND_BUF_INIT;
+    size_t first, n, i;
+    int rc;
+
+    if ((rc = store_work_open(p)) < 0)
+        return rc;
+    first = e->type == POND_ENTRY_SERIES ? 0 : e->nversions - 1;
+    n = e->nversions - first;
+    if (!(items = calloc(n, sizeof *items)) || !(vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (i = 0; i < n; i++)
+        items[i] = duckdb_create_varchar(e->versions[first + i].content_path);
+    list = duckdb_create_list_value(vt, items, (idx_t)n);
+    if ((rc = set_variable(p, "SET VARIABLE pond_files = $1", list)) < 0)
+        goto done;
+    rc = pond_buf_puts(&sql, "CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM "
+                             "read_parquet(getvariable('pond_files'), union_by_name = true)");
+    if (rc < 0)
+        goto done;
+    if (has_start || has_end) {
+        v = duckdb_create_varchar(e->timestamp_column ? e->timestamp_column : "");
+        rc = set_variable(p, "SET VARIABLE pond_ts = $1", v);
+        duckdb_destroy_value(&v);
+        if (rc < 0)
+            goto done;
+    }
+    if (has_start) {
+        v = duckdb_create_int64(start_us);
+        if ((rc = set_variable(p, "SET VARIABLE pond_start = make_timestamp($1)", v)) < 0)
+            goto done;
+        duckdb_destroy_value(&v);
+        rc = pond_buf_puts(&sql, " WHERE COLUMNS(c -> c = getvariable('pond_ts')) >= "
+                                 "getvariable('pond_start')");
+        if (rc < 0)
+            goto done;
+    }
+    if (has_end) {
+        v = duckdb_create_int64(end_us);
+        if ((rc = set_variable(p, "SET VARIABLE pond_end = make_timestamp($1)", v)) < 0)
+            goto done;
+        rc = pond_buf_printf(&sql, " %s COLUMNS(c -> c = getvariable('pond_ts')) < "
+                                   "getvariable('pond_end')",
+                             has_start ? "AND" : "WHERE");
+        if (rc < 0)
+            goto done;
+    }
+    rc = store_db_exec(p->work, "cannot set up the query", sql.ptr);
+done:
+    if (v)
+        duckdb_destroy_value(&v);
+    if (list)
+        duckdb_destroy_value(&list);
+    for (i = 0; items && i < n; i++)
+        duckdb_destroy_value(&items[i]);
+    free(items);
+    if (vt)
+        duckdb_destroy_logical_type(&vt);
+    pond_buf_free(&sql);
+    return rc;
+}
+
+/* The user's query, trimmed of trailing blanks and ';', checked to be one SELECT without
+ * parameters.  NULL sql -> "SELECT * FROM series". */
+static int user_query(pond *p, const char *sql, pond_buf *out)
+{
+    duckdb_prepared_statement stmt = NULL;
+    pond_buf msg = POND_BUF_INIT;
+    size_t n;
+    int rc;
+
+    if (!sql)
+        return pond_buf_puts(out, "SELECT * FROM series");
+    n = strlen(sql);
+    while (n > 0 && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
+                     sql[n - 1] == '\t' || sql[n - 1] == '\r'))
+        n--;
+    if ((rc = pond_buf_put(out, sql, n)) < 0)
+        return rc;
+    if (duckdb_prepare(p->work, out->ptr, &stmt) == DuckDBError) {
+        store_db_condense(duckdb_prepare_error(stmt), &msg);
+        rc = pond_error_set(POND_EINVALID, "sql error: %s", msg.ptr);
+    } else if (duckdb_prepared_statement_type(stmt) != DUCKDB_STATEMENT_TYPE_SELECT) {
+        rc = pond_error_set(POND_EINVALID, "sql error: only a query (SELECT …) can run over "
+                                           "'series'");
+    } else if (duckdb_nparams(stmt) > 0) {
+        rc = pond_error_set(POND_EINVALID, "sql error: the query has parameters ($1 …) but "
+                                           "nothing binds them");
+    }
+    duckdb_destroy_prepare(&stmt);
+    pond_buf_free(&msg);
+    return rc;
+}
+
+static int write_parquet(pond *p, const char *query, FILE *out, int code, const char *ctx)
+{
+    pond_buf tmp = POND_BUF_INIT, sql = POND_BUF_INIT;
+    const char *params[1];
+    int rc;
+
+    if ((rc = store_tmp_path(p, "cat", ".parquet", &tmp)) < 0)
+        goto done;
+    if ((rc = pond_buf_printf(&sql, "COPY (\n%s\n) TO $1 (FORMAT PARQUET)", query)) < 0)
+        goto done;
+    params[0] = tmp.ptr;
+    if ((rc = store_work_run(p, code, ctx, sql.ptr, params, 1, NULL)) < 0)
+        goto done;
+    rc = store_copy_to_stream(tmp.ptr, out);
+done:
+    if (tmp.len)
+        remove(tmp.ptr);
+    pond_buf_free(&tmp);
+    pond_buf_free(&sql);
+    return rc;
+}
+
+int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts, FILE *out)
+{
+    pond_cat_options none = {NULL, POND_OUTPUT_TABLE, NULL, NULL};
+    store_entry e;
+    pond_buf query = POND_BUF_INIT, ctx = POND_BUF_INIT;
+    int64_t start = 0, end = 0;
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    if (!opts)
+        opts = &none;
+    if ((rc = store_resolve_file(p, fs, path, &e)) < 0)
+        goto done;
+    if (e.type == POND_ENTRY_DATA) {
+        if (opts->sql || opts->start_time || opts->end_time) {
+            rc = pond_error_set(POND_EINVALID, "'%s' is a file:data: --sql and times apply to "
+                                               "tables and series only", e.path);
+            goto done;
+        }
+        rc = store_copy_to_stream(e.versions[e.nversions - 1].content_path, out);
+        goto done;
+    }
+    if ((opts->start_time || opts->end_time) && e.type != POND_ENTRY_SERIES) {
+        rc = pond_error_set(POND_EINVALID, "'%s' is a %s: start and end times apply to series "
+                                           "only", e.path, pond_entry_type_name(e.type));
+        goto done;
+    }
+    if (opts->start_time && (rc = pond_time_parse(&start, opts->start_time)) < 0)
+        goto done;
+    if (opts->end_time && (rc = pond_time_parse(&end, opts->end_time)) < 0)
+        goto done;
+    if ((rc = store_view_create(p, &e, opts->start_time != NULL, start, opts->end_time != NULL,
+                                end)) < 0)
+        goto done;
+    if ((rc = user_query(p, opts->sql, &query)) < 0)
+        goto done;
+    if (opts->sql)
+        rc = pond_buf_puts(&ctx, "sql error");
+    else
+        rc = pond_buf_printf(&ctx, "cannot read '%s'", e.path);
+    if (rc < 0)
+        goto done;
+    if (opts->format == POND_OUTPUT_PARQUET)
+        rc = write_parquet(p, query.ptr, out, opts->sql ? POND_EINVALID : POND_ERROR, ctx.ptr);
+    else
+        rc = store_format_rows(p, query.ptr, opts->format, out,
+                               opts->sql ? POND_EINVALID : POND_ERROR, ctx.ptr);
+done:
+    store_entry_clear(&e);
+    pond_buf_free(&query);
+    pond_buf_free(&ctx);
+    return rc;
+}

@@ -1,0 +1,73 @@
+/*
+ * store/copy_out.c: pond_copy_out, a pond file out to a host path.  Data files are copied
+ * byte for byte; tables and series (the union of their versions) are written by DuckDB as
+ * Parquet, or CSV when the host path ends in ".csv".  The output is written to a temporary
+ * file beside the destination, fsynced and renamed into place, so the host file appears
+ * whole or not at all.  An existing host directory receives a file named like the pond file.
+ */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+#include "util/path.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
+{
+    pond_buf dest = POND_BUF_INIT, tmp = POND_BUF_INIT, sql = POND_BUF_INIT, ctx = POND_BUF_INIT;
+    store_entry e;
+    const char *params[1];
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    if (!host_path || !*host_path)
+        return pond_error_set(POND_EINVALID, "no host path given");
+    if ((rc = store_resolve_file(p, fs, src, &e)) < 0)
+        goto done;
+    if (pond_fs_is_dir(host_path))
+        rc = pond_buf_printf(&dest, "%s/%s", host_path, pond_path_basename(e.path));
+    else
+        rc = pond_buf_puts(&dest, host_path);
+    if (rc < 0)
+        goto done;
+    if ((rc = pond_buf_printf(&tmp, "%s.pond-tmp-%ld", dest.ptr, (long)getpid())) < 0)
+        goto done;
+    if (e.type == POND_ENTRY_DATA) {
+        if ((rc = pond_fs_copy_file(e.versions[e.nversions - 1].content_path, tmp.ptr)) < 0)
+            goto done;
+    } else {
+        int csv = ends_with(dest.ptr, ".csv");
+        if ((rc = store_view_create(p, &e, 0, 0, 0, 0)) < 0)
+            goto done;
+        rc = pond_buf_printf(&sql, "COPY (SELECT * FROM series) TO $1 (FORMAT %s)",
+                             csv ? "CSV, HEADER" : "PARQUET");
+        if (rc < 0 || (rc = pond_buf_printf(&ctx, "cannot copy '%s' to '%s'", e.path, dest.ptr)) < 0)
+            goto done;
+        params[0] = tmp.ptr;
+        if ((rc = store_work_run(p, POND_ERROR, ctx.ptr, sql.ptr, params, 1, NULL)) < 0)
+            goto done;
+        if ((rc = pond_fs_fsync_path(tmp.ptr)) < 0)
+            goto done;
+    }
+    if ((rc = pond_fs_rename(tmp.ptr, dest.ptr)) < 0)
+        goto done;
+    rc = pond_fs_fsync_parent(dest.ptr);
+done:
+    if (rc < 0 && tmp.len)
+        remove(tmp.ptr);
+    store_entry_clear(&e);
+    pond_buf_free(&dest);
+    pond_buf_free(&tmp);
+    pond_buf_free(&sql);
+    pond_buf_free(&ctx);
+    return rc;
+}
