@@ -75,15 +75,22 @@ static char *host_name_for(const char *src, pond_entry_type type)
         const char *dot = strrchr(base, '.');
         if (dot && dot != base)
             n = (size_t)(dot - base);
-        if (!(out = malloc(n + sizeof ".parquet")))
-            return NULL;
-        memcpy(out, base, n);
-        memcpy(out + n, ".parquet", sizeof ".parquet");
+        if ((out = malloc(n + sizeof ".parquet")))
+            snprintf(out, n + sizeof ".parquet", "%.*s.parquet", (int)n, base);
         return out;
     }
-    if (!(out = malloc(n + 1)))
-        return NULL;
-    memcpy(out, base, n + 1);
+    if ((out = malloc(n + 1)))
+        memcpy(out, base, n + 1);
+    return out;
+}
+
+/* dir + "/" + name (no doubled '/').  Owned by the caller; NULL when out of memory. */
+static char *join_host_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
     return out;
 }
 
@@ -109,15 +116,11 @@ static int copy_out(pond *p, pond_fs fs, char **srcs, int nsrcs, const char *des
             free(name);
             free(path);
             name = host_name_for(srcs[i], f.type);
-            path = name ? malloc(strlen(dest) + strlen(name) + 2) : NULL;
+            path = name ? join_host_path(dest, name) : NULL;
             if (!path) {
                 rc = cli_error("out of memory");
                 goto done;
             }
-            strcpy(path, dest);
-            if (path[strlen(path) - 1] != '/')
-                strcat(path, "/");
-            strcat(path, name);
             target = path;
         }
         if (pond_copy_out(p, fs, srcs[i], target) != POND_OK) {

@@ -133,8 +133,8 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
                 tmax = v->max_time;
             has_time = 1;
         } else {
-            strcpy(t1, "-");
-            strcpy(t2, "-");
+            snprintf(t1, sizeof t1, "-");
+            snprintf(t2, sizeof t2, "-");
         }
         printf("    %7" PRId64 " %6" PRId64 " %10s %12" PRId64 "  %-20s  %-20s  %.12s\n",
                v->version, v->txn, rows, v->size, t1, t2, v->sha256 ? v->sha256 : "-");

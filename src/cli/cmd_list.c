@@ -143,14 +143,12 @@ int cmd_list(int argc, char **argv, const cli_global *g)
             rc = list_pattern(p, fs, pattern, &st, 0);
             goto done;
         }
-        if (!(children = malloc(strlen(pattern) + 3))) {
+        size_t n = strlen(pattern) + 3;
+        if (!(children = malloc(n))) {
             rc = cli_error("out of memory");
             goto done;
         }
-        strcpy(children, pattern);
-        if (children[strlen(children) - 1] != '/')
-            strcat(children, "/");
-        strcat(children, "*");
+        snprintf(children, n, "%s%s*", pattern, pattern[strlen(pattern) - 1] == '/' ? "" : "/");
         rc = list_pattern(p, fs, children, &st, 1);
         goto done;
     }

@@ -133,6 +133,7 @@ check_eq "several sources are one transaction" "$((txns_before + 1))" "$(pond sh
 pond cat /raw/week2.csv >"$TMP/week2.cat"
 check_files_eq "each source's content is there" "$TMP/week2.csv" "$TMP/week2.cat"
 
+expect_ok pond mkdir /raw2
 before=$(pond_state)
 expect_fail 1 "$TMP/nope.csv" pond copy "$TMP/week1.csv" "$TMP/nope.csv" /raw2
 expect_unchanged "a missing source among several copies nothing" "$before"

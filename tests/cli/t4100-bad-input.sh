@@ -57,10 +57,10 @@ expect_unchanged "bad series timestamps" "$before"
 
 # --- a CSV that does not parse: the line is named -----------------------------------------
 sensor_csv "$TMP/bad.csv" 1719792000 30000
-awk 'NR == 30002 { print $0 ",extra,fields"; next } { print }' "$TMP/bad.csv" >"$TMP/bad2.csv"
+awk 'NR == 25002 { print $0 ",extra,fields"; next } { print }' "$TMP/bad.csv" >"$TMP/bad2.csv"
 mv "$TMP/bad2.csv" "$TMP/bad.csv"
 expect_fail 1 "bad.csv" pond copy "$TMP/bad.csv" /sites/bad.series
-check_contains "the message gives the line" "$(cat "$ERR")" "30002"
+check_contains "the message gives the line" "$(cat "$ERR")" "25002"
 expect_fail 1 "bad.csv" pond copy "$TMP/bad.csv" /sites/BDock.series
 expect_fail 1 "bad.csv" pond copy --format table "$TMP/bad.csv" /sites/bad.table
 expect_unchanged "a CSV that does not parse" "$before"

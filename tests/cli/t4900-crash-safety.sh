@@ -52,7 +52,11 @@ for i in $(seq 1 "$kills"); do
     # Delays from 0 to 110% of a full copy, the order shuffled by a fixed stride.
     k=$(((i * 7) % kills))
     delay_ms=$((duration_ms * 11 * k / (10 * (kills - 1))))
-    "$POND_BIN" copy "$TMP/big.csv" /crash.series >/dev/null 2>"$TMP/copy.err" &
+    # One row more than the large file, unique to this attempt, so every attempt writes new
+    # content (content files are named by their sha256).
+    cp "$TMP/big.csv" "$TMP/attempt.csv"
+    printf '2030-01-01 00:00:%02d,%d.5,9\n' "$((i % 60))" "$i" >>"$TMP/attempt.csv"
+    "$POND_BIN" copy "$TMP/attempt.csv" /crash.series >/dev/null 2>"$TMP/copy.err" &
     pid=$!
     sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
     kill -9 "$pid" 2>/dev/null
@@ -73,7 +77,7 @@ for i in $(seq 1 "$kills"); do
     if [ -z "$extra" ]; then
         absent=$((absent + 1))
         pass "$what: the killed copy is wholly absent"
-    elif [ "$(wc -l <<<"$extra")" -eq 1 ] && [ "$(cut -d' ' -f2 <<<"$extra")" = "$rows" ]; then
+    elif [ "$(wc -l <<<"$extra")" -eq 1 ] && [ "$(cut -d' ' -f2 <<<"$extra")" = "$((rows + 1))" ]; then
         landed=$((landed + 1))
         pass "$what: the killed copy is wholly there"
         committed=$now
