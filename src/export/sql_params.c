@@ -53,6 +53,18 @@ int pond_export__sql_error_text(pond_buf *out, const char *msg)
             rc = pond_buf_putc(out, *p);
         }
     }
+    /* DuckDB's guess at a table name is noise when it is one of its own catalog tables. */
+    char *dym = strstr(out->ptr, " Did you mean \"");
+    if (rc == POND_OK && dym) {
+        const char *name = dym + strlen(" Did you mean \"");
+        static const char *const sys[] = { "sqlite_", "pg_", "duckdb_", "information_schema",
+                                           "temp.", "system.", "main.sqlite", "main.pg_" };
+        for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+            if (!strncmp(name, sys[i], strlen(sys[i]))) {
+                pond_buf_truncate(out, (size_t)(dym - out->ptr));
+                break;
+            }
+    }
     return rc;
 }
 
