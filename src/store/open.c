@@ -10,10 +10,12 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/fs.h"
 
@@ -98,6 +100,56 @@ done:
     return rc;
 }
 
+/*
+ * The ponds open in this process.  DuckDB's file lock (fcntl) does not keep a second handle
+ * of the same process out, and two DuckDB instances on one file would corrupt it, so the
+ * catalogs open here are remembered by device and inode.  Entries carry the pid, so a child
+ * after fork() (which holds no DuckDB lock) does not mistake its parent's ponds for its own.
+ */
+#define MAX_OPEN 64
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct { dev_t dev; ino_t ino; pid_t pid; } open_ponds[MAX_OPEN];
+static size_t n_open;
+
+/* Register catalog st; POND_EBUSY if it is already open in this process. */
+static int register_open(const char *path, const struct stat *st)
+{
+    size_t i;
+    int rc = POND_OK;
+
+    pthread_mutex_lock(&open_lock);
+    for (i = 0; i < n_open; i++)
+        if (open_ponds[i].dev == st->st_dev && open_ponds[i].ino == st->st_ino &&
+            open_ponds[i].pid == getpid())
+            break;
+    if (i < n_open)
+        rc = pond_error_set(POND_EBUSY, "pond '%s' is already open in this process", path);
+    else if (n_open == MAX_OPEN)
+        rc = pond_error_set(POND_ERROR, "cannot open pond '%s': too many ponds open", path);
+    else {
+        open_ponds[n_open].dev = st->st_dev;
+        open_ponds[n_open].ino = st->st_ino;
+        open_ponds[n_open].pid = getpid();
+        n_open++;
+    }
+    pthread_mutex_unlock(&open_lock);
+    return rc;
+}
+
+static void unregister_open(dev_t dev, ino_t ino)
+{
+    size_t i;
+
+    pthread_mutex_lock(&open_lock);
+    for (i = 0; i < n_open; i++) {
+        if (open_ponds[i].dev == dev && open_ponds[i].ino == ino && open_ponds[i].pid == getpid()) {
+            open_ponds[i] = open_ponds[--n_open];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&open_lock);
+}
+
 /* DuckDB's "Conflicting lock is held in <prog> (PID n)" -> n, or 0. */
 static long lock_holder_pid(const char *msg)
 {
@@ -110,6 +162,7 @@ int pond_open(pond **out, const char *path, const char *command_line)
     pond *p = NULL;
     pond_buf b = POND_BUF_INIT;
     char *err = NULL;
+    struct stat st;
     int rc = POND_OK;
 
     *out = NULL;
@@ -125,11 +178,16 @@ int pond_open(pond **out, const char *path, const char *command_line)
         goto oom;
     if (pond_buf_printf(&b, "%s/data", path) < 0 || !(p->data_dir = pond_buf_detach(&b)))
         goto oom;
-    if (!pond_fs_exists(p->catalog_path)) {
+    if (stat(p->catalog_path, &st) != 0 || !S_ISREG(st.st_mode)) {
         rc = pond_error_set(POND_ENOTFOUND, "cannot open pond '%s': not a pond (no catalog.duckdb)",
                             path);
         goto done;
     }
+    if ((rc = register_open(path, &st)) < 0)
+        goto done;
+    p->registered = 1;
+    p->cat_dev = st.st_dev;
+    p->cat_ino = st.st_ino;
     if (duckdb_open_ext(p->catalog_path, &p->db, NULL, &err) == DuckDBError) {
         p->db = NULL;
         if (err && strstr(err, "Conflicting lock")) {
@@ -206,6 +264,8 @@ void pond_close(pond *p)
                 pond_error_clear();
         }
     }
+    if (p->registered)
+        unregister_open(p->cat_dev, p->cat_ino);
     free(p->path);
     free(p->catalog_path);
     free(p->data_dir);

@@ -21,6 +21,7 @@
 
 #include <duckdb.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pond/store.h"
 #include "util/buf.h"
@@ -35,6 +36,9 @@ struct pond {
     char *data_dir;     /* path/data */
     char *tmp_dir;      /* path/tmp/<handle>XXXXXX: private, removed by pond_close */
     char *command;      /* command line for the txn log ("" when none) */
+    int registered;     /* in the process's table of open ponds (store/open.c) */
+    dev_t cat_dev;      /* catalog.duckdb's device and inode, the key of that table */
+    ino_t cat_ino;
     duckdb_database db;
     duckdb_connection con;
     int work_open;      /* the in-memory work database below is open */

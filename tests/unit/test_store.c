@@ -58,6 +58,15 @@ TEST(init_and_open_errors)
     CHECK(pond_init(path) == POND_EEXISTS);
     CHECK(pond_open(&p, path, "cmd") == POND_OK);
     CHECK_STR(pond_path(p), path);
+    {
+        /* a second handle in the same process is refused (DuckDB's lock would not) */
+        pond *q = NULL;
+        CHECK(pond_open(&q, path, NULL) == POND_EBUSY);
+        CHECK(strstr(pond_error_last(), "already open in this process") != NULL);
+        CHECK(q == NULL);
+    }
+    pond_close(p);
+    CHECK(pond_open(&p, path, "again") == POND_OK);
     pond_close(p);
     pond_close(NULL);
     rm_rf(dir);
