@@ -365,7 +365,7 @@ TEST(ten_thousand_pages_from_one_collection)
     fprintf(stderr, "10000 pages rendered in %.2f s (%.0f pages/s)\n", secs, 10000 / secs);
     CHECK(scalar(ctx, "SELECT count(*) FROM export_metadata WHERE export_stage = 2") == 10000);
     CHECK(pond_export_ctx_commit(ctx) == POND_OK);
-    char p[64];
+    char p[8192];
     snprintf(p, sizeof p, "%s/p", dir);
     CHECK(count_entries(p) == 10000);
     char *first = slurp(dir, "p/s00000.html"), *last = slurp(dir, "p/s09999.html");
