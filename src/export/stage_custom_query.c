@@ -5,7 +5,8 @@
  * later stages query like export_metadata.  The user's sql is SQL by design and runs as
  * written, as exactly one statement; the table name is a validated identifier
  * ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
- * context and the message names the stage ("stage 2 'Build site index': sql error: …").
+ * context.  Messages say what failed ("sql error: …"); the runner (export.c) puts the stage
+ * in front ("stage 2 'Build site index': sql error: …").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,23 +25,20 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
     int have_res = 0;
     pond_buf sql = POND_BUF_INIT;
     const char *name = st->output_table;
-    const char *label = st->name ? st->name : "custom query";
     long long rows = 0;
 
     if (!st->sql || !*st->sql) {
-        rc = pond_error_set(POND_EINVALID, "stage %d '%s': no sql", stage_no, label);
+        rc = pond_error_set(POND_EINVALID, "no sql");
         goto done;
     }
     if (!pond_export__sql_ident_ok(name)) {
         rc = pond_error_set(POND_EINVALID,
-                            "stage %d '%s': output_table '%s' is not a name "
-                            "([A-Za-z_][A-Za-z0-9_]*)",
-                            stage_no, label, name ? name : "");
+                            "output_table '%s' is not a name ([A-Za-z_][A-Za-z0-9_]*)",
+                            name ? name : "");
         goto done;
     }
     if (strcmp(name, "export_metadata") == 0 || pond_export_ctx_has_table(ctx, name)) {
-        rc = pond_error_set(POND_EEXISTS, "stage %d '%s': table '%s' already exists", stage_no,
-                            label, name);
+        rc = pond_error_set(POND_EEXISTS, "table '%s' already exists", name);
         goto done;
     }
 
@@ -48,14 +46,13 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
     idx_t n = duckdb_extract_statements(con, st->sql, &ext);
     if (n == 0) {
         const char *e = duckdb_extract_statements_error(ext);
-        rc = pond_error_set(POND_EINVALID, "stage %d '%s': sql error: %s", stage_no, label,
+        rc = pond_error_set(POND_EINVALID, "sql error: %s",
                             e ? e : "no statement");
         goto done;
     }
     if (n != 1) {
         rc = pond_error_set(POND_EINVALID,
-                            "stage %d '%s': sql must be one statement, not %llu", stage_no,
-                            label, (unsigned long long)n);
+                            "sql must be one statement, not %llu", (unsigned long long)n);
         goto done;
     }
 
@@ -66,8 +63,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
     if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
         pond_buf text = POND_BUF_INIT;
         pond_export__sql_error_text(&text, duckdb_result_error(&res));
-        rc = pond_error_set(POND_EINVALID, "stage %d '%s': sql error: %s", stage_no, label,
-                            text.ptr);
+        rc = pond_error_set(POND_EINVALID, "sql error: %s", text.ptr);
         pond_buf_free(&text);
         goto done;
     }
@@ -79,8 +75,8 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
         goto done;
     have_res = 1;
     if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "stage %d '%s': cannot count table '%s': %s", stage_no,
-                            label, name, duckdb_result_error(&res));
+        rc = pond_error_set(POND_ERROR, "cannot count table '%s': %s", name,
+                            duckdb_result_error(&res));
         goto done;
     }
     rows = (long long)duckdb_value_int64(&res, 0, 0);

@@ -19,8 +19,8 @@
  *   4. render, claim the path in the context, write it under staging, and append it to
  *      export_metadata (pattern = in_pattern, captures = the leading shared captures,
  *      row_count = rows rendered, start/end = the range of its files, stage = this stage).
- * Appended rows are flushed at the end of the stage.  Errors name the stage and collection;
- * template errors carry the template's file:line:column.  Nothing is moved into DIR here: the
+ * Appended rows are flushed at the end of the stage.  Errors name the collection (the runner,
+ * export.c, puts the stage in front); template errors carry the template's file:line:column.  Nothing is moved into DIR here: the
  * runner commits or drops the staging directory.
  */
 #include <errno.h>
@@ -320,8 +320,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     const pond_export_options *opts = pond_export_ctx_options(ctx);
     int dry = pond_export_ctx_dry_run(ctx);
 
-    if ((rc = pond_buf_printf(&label, "stage %d '%s': collection '%s'", stage_no,
-                              st->name ? st->name : "templates", c->name)) != POND_OK)
+    if ((rc = pond_buf_printf(&label, "collection '%s'", c->name)) != POND_OK)
         goto done;
     if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr)) != POND_OK)
         goto done;
@@ -444,16 +443,13 @@ int pond_stage_run_template(pond_export_ctx *ctx, const pond_stage *st, int stag
     int rc = POND_OK;
     json_t *vars = NULL;
     size_t pages = 0;
-    const char *name = st->name ? st->name : "templates";
 
     if (!st->spec) {
-        rc = pond_error_set(POND_EINVALID, "stage %d '%s': no template spec", stage_no, name);
+        rc = pond_error_set(POND_EINVALID, "no template spec");
         goto done;
     }
-    if ((rc = make_vars(&vars, ctx, st)) != POND_OK) {
-        rc = pond_error_wrap(rc, "stage %d '%s'", stage_no, name);
+    if ((rc = make_vars(&vars, ctx, st)) != POND_OK)
         goto done;
-    }
     for (size_t i = 0; i < st->spec->ncollections && rc == POND_OK; i++)
         rc = run_collection(ctx, &st->spec->collections[i], st, stage_no, vars, &pages);
     if (rc == POND_OK)
