@@ -1,7 +1,8 @@
 /*
  * store/content.c: content files under data/.  A finished temporary file is fsynced, hashed
  * and renamed to data/<first two hex digits>/<sha256> (no extension), and the directories
- * are fsynced, so the file is durable before the catalog commit refers to it.  Content is
+ * are fsynced, so the file is durable before the catalog commit refers to it.  Content files
+ * are made read-only (0444).  Content is
  * shared: the same bytes are stored once.
  */
 #include "store/store_int.h"
@@ -65,6 +66,7 @@ int store_content_add(store_txn *txn, const char *tmp_path, store_content *out)
             goto done;
         made_dir = 1;
     }
+    chmod(tmp_path, 0444); /* content is immutable; best effort */
     if ((rc = pond_fs_rename(tmp_path, dest.ptr)) < 0)
         goto done;
     if (!existed && (rc = remember(txn, dest.ptr)) < 0)

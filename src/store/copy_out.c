@@ -39,6 +39,20 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         rc = pond_buf_puts(&dest, host_path);
     if (rc < 0)
         goto done;
+    {
+        /* the destination's directory must exist */
+        pond_buf parent = POND_BUF_INIT;
+        const char *slash = strrchr(dest.ptr, '/');
+        if (slash && slash != dest.ptr) {
+            rc = pond_buf_put(&parent, dest.ptr, (size_t)(slash - dest.ptr));
+            if (rc == POND_OK && !pond_fs_is_dir(parent.ptr))
+                rc = pond_error_set(POND_ENOTFOUND, "cannot copy '%s' to '%s': no such directory "
+                                                    "'%s'", e.path, dest.ptr, parent.ptr);
+        }
+        pond_buf_free(&parent);
+        if (rc < 0)
+            goto done;
+    }
     if ((rc = pond_buf_printf(&tmp, "%s.pond-tmp-%ld", dest.ptr, (long)getpid())) < 0)
         goto done;
     if (e.type == POND_ENTRY_DATA) {

@@ -37,13 +37,25 @@ static int collect(pond *p, const pond_pattern *g, match_list *out)
 {
     duckdb_prepared_statement stmt = NULL;
     store_rows rows;
+    pond_buf prefix = POND_BUF_INIT, below = POND_BUF_INIT;
     int rc;
 
     memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot read the catalog",
-                          "SELECT path FROM entry ORDER BY string_split(path, '/')", &stmt);
+    /* only the part of the tree below the pattern's literal directory prefix */
+    rc = pond_buf_put(&prefix, pond_glob_pattern(g), pond_glob_literal_prefix_len(g));
     if (rc < 0)
         goto done;
+    rc = pond_buf_printf(&below, "%s/", strcmp(prefix.ptr, "/") == 0 ? "" : prefix.ptr);
+    if (rc < 0)
+        goto done;
+    rc = store_db_prepare(p->con, "cannot read the catalog",
+                          "SELECT path FROM entry WHERE path = $1 OR starts_with(path, $2) "
+                          "ORDER BY string_split(path, '/')",
+                          &stmt);
+    if (rc < 0)
+        goto done;
+    duckdb_bind_varchar(stmt, 1, prefix.ptr);
+    duckdb_bind_varchar(stmt, 2, below.ptr);
     if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
         goto done;
     while (store_rows_next(&rows)) {
@@ -83,6 +95,8 @@ static int collect(pond *p, const pond_pattern *g, match_list *out)
 done:
     store_rows_free(&rows);
     duckdb_destroy_prepare(&stmt);
+    pond_buf_free(&prefix);
+    pond_buf_free(&below);
     return rc;
 }
 

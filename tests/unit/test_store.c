@@ -331,6 +331,39 @@ TEST(bad_sources)
     rm_rf(dir);
 }
 
+/* CSV dialects pond accepts, read back through cat. */
+static void csv_case(pond *p, const char *name, const char *text, const char *want)
+{
+    char src[400];
+    char dest[128];
+    const char *srcs[1] = {src};
+    pond_cat_options o = {NULL, POND_OUTPUT_CSV, NULL, NULL};
+    pond_copy_options t = {POND_COPY_TABLE, NULL};
+    char *out = NULL;
+
+    host(src, sizeof src, name, text);
+    snprintf(dest, sizeof dest, "/%s", name);
+    CHECK(pond_copy_in(p, srcs, 1, dest, &t) == POND_OK);
+    CHECK(cat_to_string(p, POND_FS_DATA, dest, &o, &out) == POND_OK);
+    CHECK_STR(out, want);
+    free(out);
+}
+
+TEST(csv_dialects)
+{
+    pond *p = fresh_pond();
+    csv_case(p, "crlf.csv", "a,b\r\nx,1\r\ny,2\r\n", "a,b\nx,1\ny,2\n");
+    csv_case(p, "bom.csv", "\xEF\xBB\xBF" "a,b\nx,1\n", "a,b\nx,1\n");
+    csv_case(p, "semi.csv", "a;b\nx;1\n", "a,b\nx,1\n");
+    csv_case(p, "tab.csv", "a\tb\nx\t1\n", "a,b\nx,1\n");
+    csv_case(p, "quoted.csv", "a,b\n\"line\nbreak, \"\"q\"\"\",1\n",
+             "a,b\n\"line\nbreak, \"\"q\"\"\",1\n");
+    csv_case(p, "blank.csv", "a,b\nx,1\n\n\n", "a,b\nx,1\n");
+    csv_case(p, "utf8.csv", "név,b\nžluť,1\n", "név,b\nžluť,1\n");
+    pond_close(p);
+    rm_rf(dir);
+}
+
 TEST(time_parse)
 {
     int64_t t = 0;
@@ -372,6 +405,7 @@ int main(void)
     RUN(series_append_and_type_mismatch);
     RUN(timestamp_column_errors);
     RUN(bad_sources);
+    RUN(csv_dialects);
     RUN(time_parse);
     RUN(names);
     return check_done();

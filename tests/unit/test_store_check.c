@@ -81,6 +81,7 @@ TEST(check_clean_damaged_missing_orphans)
 
     /* flip a byte of the table's content */
     CHECK(glob_into(p, POND_FS_DATA, "/b.table", POND_WITH_VERSIONS, &l) == POND_OK);
+    chmod(l.e[0].v[0].content_path, 0644); /* content files are read-only */
     f = fopen(l.e[0].v[0].content_path, "r+b");
     fseek(f, 10, SEEK_SET);
     c = getc(f);

@@ -179,7 +179,8 @@ TEST(cat_parquet_and_copy_out)
     CHECK_STR(pond_error_last(), "no such file '/nope'");
     CHECK(pond_copy_out(p, POND_FS_DATA, "/", path) == POND_EINVALID);
     snprintf(path, sizeof path, "%s/no/such/dir/x.parquet", dir);
-    CHECK(pond_copy_out(p, POND_FS_DATA, "/s.series", path) < 0);
+    CHECK(pond_copy_out(p, POND_FS_DATA, "/s.series", path) == POND_ENOTFOUND);
+    CHECK(strstr(pond_error_last(), "no such directory") != NULL);
     pond_close(p);
     rm_rf(dir);
 }
