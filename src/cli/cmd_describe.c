@@ -110,8 +110,11 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
         printf("  schema            (unreadable)\n");
     if (e->nversions) {
         printf("  versions\n");
-        printf("    %7s %6s %10s %12s  %-20s  %-20s  %s\n", "version", "txn", "rows", "bytes",
-               "first event", "last event", "sha256");
+        if (e->type == POND_ENTRY_SERIES)
+            printf("    %7s %6s %10s %12s  %-20s  %-20s  %s\n", "version", "txn", "rows",
+                   "bytes", "first event", "last event", "sha256");
+        else
+            printf("    %7s %6s %10s %12s  %s\n", "version", "txn", "rows", "bytes", "sha256");
     }
     for (size_t i = 0; i < e->nversions; i++) {
         const pond_version_info *v = &e->versions[i];
@@ -136,8 +139,12 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
             snprintf(t1, sizeof t1, "-");
             snprintf(t2, sizeof t2, "-");
         }
-        printf("    %7" PRId64 " %6" PRId64 " %10s %12" PRId64 "  %-20s  %-20s  %.12s\n",
-               v->version, v->txn, rows, v->size, t1, t2, v->sha256 ? v->sha256 : "-");
+        if (e->type == POND_ENTRY_SERIES)
+            printf("    %7" PRId64 " %6" PRId64 " %10s %12" PRId64 "  %-20s  %-20s  %.12s\n",
+                   v->version, v->txn, rows, v->size, t1, t2, v->sha256 ? v->sha256 : "-");
+        else
+            printf("    %7" PRId64 " %6" PRId64 " %10s %12" PRId64 "  %.12s\n", v->version,
+                   v->txn, rows, v->size, v->sha256 ? v->sha256 : "-");
     }
     if (has_rows)
         printf("  total rows        %" PRId64 "\n", total_rows);
