@@ -57,6 +57,12 @@ const char *pond_path(const pond *p);
 /* Make directory path; with parents, missing parents too and no error if it exists. */
 int pond_mkdir(pond *p, const char *path, int parents);
 
+/* Make a symlink at path that points at target, a pond path (normalized when stored; it need
+ * not exist).  pond_cat and pond_copy_out follow symlinks; pond_glob lists them and does not
+ * follow them.  Errors: POND_EEXISTS when path exists, POND_ENOTFOUND when its parent
+ * directory does not, POND_EINVALID for a bad path. */
+int pond_symlink(pond *p, const char *target, const char *path);
+
 typedef enum pond_copy_format {
     POND_COPY_AUTO = 0, /* into an existing file: its type; else by the destination name:
                            *.series -> series, *.table -> table, anything else -> data */

@@ -55,21 +55,11 @@ int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e)
         if ((rc = store_control_lookup(p, norm.ptr, 1, e)) < 0)
             goto done;
     } else {
-        rc = store_entry_lookup(p, norm.ptr, e);
-        if (rc == POND_ENOTFOUND) {
-            rc = pond_error_set(POND_ENOTFOUND, "no such file '%s'", norm.ptr);
-            goto done;
-        }
-        if (rc < 0)
+        if ((rc = store_entry_follow(p, norm.ptr, e)) < 0)
             goto done;
     }
     if (e->type == POND_ENTRY_DIR) {
-        rc = pond_error_set(POND_EINVALID, "'%s' is a directory", norm.ptr);
-        goto done;
-    }
-    if (e->type == POND_ENTRY_SYMLINK) {
-        rc = pond_error_set(POND_EINVALID, "'%s' is a symlink (to '%s')", norm.ptr,
-                            e->symlink_target ? e->symlink_target : "");
+        rc = pond_error_set(POND_EINVALID, "'%s' is a directory", e->path);
         goto done;
     }
     if (fs == POND_FS_DATA && (rc = store_entry_load_versions(p, e)) < 0)

@@ -201,6 +201,10 @@ void store_entry_clear(store_entry *e);
  * callers word it).  Versions are not loaded. */
 int store_entry_lookup(pond *p, const char *path, store_entry *e);
 
+/* As store_entry_lookup, following symlinks (store/symlink.c); ENOTFOUND with the error set
+ * ("no such file '…'"), EINVALID for a symlink loop. */
+int store_entry_follow(pond *p, const char *path, store_entry *e);
+
 /* Load e's versions, oldest first. */
 int store_entry_load_versions(pond *p, store_entry *e);
 
@@ -263,8 +267,8 @@ int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_
 int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
                       int has_end, int64_t end_us);
 
-/* Look up a readable file: normalized path on fs, with its versions (control records
- * materialized).  ENOTFOUND "no such file '…'", EINVALID for a directory. */
+/* Look up a readable file: normalized path on fs (symlinks followed), with its versions
+ * (control records materialized).  ENOTFOUND "no such file '…'", EINVALID for a directory. */
 int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e);
 
 /* Copy the file at path to out, streamed. */

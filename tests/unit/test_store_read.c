@@ -241,6 +241,43 @@ TEST(table_replace_reads_latest)
     rm_rf(dir);
 }
 
+TEST(symlinks)
+{
+    pond *p = series_pond();
+    pond_cat_options o = {"SELECT count(*) AS n FROM series", POND_OUTPUT_CSV, NULL, NULL};
+    got_list l;
+    char *out = NULL;
+
+    CHECK(pond_mkdir(p, "/links", 0) == POND_OK);
+    CHECK(pond_symlink(p, "/s.series", "/links/s") == POND_OK);
+    CHECK(pond_symlink(p, "/links/s", "/links/s2") == POND_OK);
+    CHECK(pond_symlink(p, "/nowhere", "/links/dangling") == POND_OK);
+    CHECK(pond_symlink(p, "/links/loop", "/links/loop") == POND_OK);
+    CHECK(pond_symlink(p, "/s.series", "/links/s") == POND_EEXISTS);
+    CHECK(pond_symlink(p, "/s.series", "/nodir/s") == POND_ENOTFOUND);
+    CHECK(glob_into(p, POND_FS_DATA, "/links/*", POND_WITH_VERSIONS, &l) == POND_OK);
+    CHECK(l.n == 4);
+    if (l.n == 4) {
+        CHECK_STR(l.e[2].path, "/links/s");
+        CHECK(l.e[2].type == POND_ENTRY_SYMLINK);
+        CHECK_STR(l.e[2].target, "/s.series");
+        CHECK(l.e[2].nversions == 0);
+    }
+    /* globbing does not follow a symlink */
+    CHECK(glob_into(p, POND_FS_DATA, "/links/s/*", 0, &l) == POND_ENOTFOUND);
+    CHECK(cat_to_string(p, POND_FS_DATA, "/links/s2", &o, &out) == POND_OK);
+    CHECK_STR(out, "n\n4\n");
+    free(out);
+    CHECK(cat_to_string(p, POND_FS_DATA, "/links/dangling", &o, &out) == POND_ENOTFOUND);
+    CHECK(strstr(pond_error_last(), "'/nowhere'") != NULL);
+    free(out);
+    CHECK(cat_to_string(p, POND_FS_DATA, "/links/loop", &o, &out) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "too many levels of symlinks") != NULL);
+    free(out);
+    pond_close(p);
+    rm_rf(dir);
+}
+
 static int count_txn(const pond_txn_info *t, void *ctx)
 {
     int *n = ctx;
@@ -310,5 +347,6 @@ int main(void)
     RUN(data_round_trip);
     RUN(table_replace_reads_latest);
     RUN(txn_log_and_control_fs);
+    RUN(symlinks);
     return check_done();
 }

@@ -66,6 +66,7 @@ typedef struct got_entry {
     pond_entry_type type;
     int64_t txn;
     char ts_col[64];
+    char target[256];
     size_t ncaptures;
     char captures[4][128];
     size_t nversions;
@@ -95,6 +96,7 @@ static inline int collect_fn(const pond_entry_info *info, void *ctx)
     snprintf(g->path, sizeof g->path, "%s", info->path);
     g->type = info->type;
     g->txn = info->txn;
+    snprintf(g->target, sizeof g->target, "%s", info->symlink_target ? info->symlink_target : "");
     snprintf(g->ts_col, sizeof g->ts_col, "%s", info->timestamp_column ? info->timestamp_column : "");
     g->ncaptures = info->ncaptures;
     for (i = 0; i < info->ncaptures && i < 4; i++)

@@ -1,0 +1,111 @@
+/*
+ * store/symlink.c: pond_symlink (one transaction) and following symlinks when reading.
+ * A symlink's target is a normalized absolute pond path; it may dangle.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/path.h"
+
+#define MAX_SYMLINK_HOPS 16
+
+int pond_symlink(pond *p, const char *target, const char *path)
+{
+    pond_buf norm = POND_BUF_INIT, to = POND_BUF_INIT, parent = POND_BUF_INIT;
+    duckdb_prepared_statement stmt = NULL;
+    duckdb_result res;
+    store_entry e, par;
+    store_txn *txn = NULL;
+    int64_t id;
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    memset(&par, 0, sizeof par);
+    if ((rc = store_path_arg(path, &norm)) < 0 || (rc = store_path_arg(target, &to)) < 0)
+        goto done;
+    if (strcmp(norm.ptr, "/") == 0) {
+        rc = pond_error_set(POND_EEXISTS, "cannot make symlink '/': it exists");
+        goto done;
+    }
+    if ((rc = store_txn_begin(p, &txn, NULL)) < 0)
+        goto done;
+    rc = store_entry_lookup(p, norm.ptr, &e);
+    if (rc == POND_OK) {
+        rc = pond_error_set(POND_EEXISTS, "cannot make symlink '%s': it exists", norm.ptr);
+        goto done;
+    }
+    if (rc != POND_ENOTFOUND)
+        goto done;
+    if ((rc = pond_path_parent(norm.ptr, &parent)) < 0)
+        goto done;
+    rc = store_entry_lookup(p, parent.ptr, &par);
+    if (rc == POND_ENOTFOUND || (rc == POND_OK && par.type != POND_ENTRY_DIR)) {
+        rc = pond_error_set(POND_ENOTFOUND, "cannot make symlink '%s': no such directory '%s'",
+                            norm.ptr, parent.ptr);
+        goto done;
+    }
+    if (rc < 0)
+        goto done;
+    if ((rc = store_entry_insert(p, par.id, norm.ptr, POND_ENTRY_SYMLINK, NULL, txn->seq, &id)) < 0)
+        goto done;
+    rc = store_db_prepare(p->con, "cannot write the catalog",
+                          "UPDATE entry SET symlink_target = $2 WHERE id = $1", &stmt);
+    if (rc < 0)
+        goto done;
+    duckdb_bind_int64(stmt, 1, id);
+    duckdb_bind_varchar(stmt, 2, to.ptr);
+    if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot write the catalog: %s", duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    if (rc < 0)
+        goto done;
+    rc = store_txn_commit(txn);
+    txn = NULL;
+done:
+    if (txn)
+        store_txn_abort(txn);
+    duckdb_destroy_prepare(&stmt);
+    store_entry_clear(&e);
+    store_entry_clear(&par);
+    pond_buf_free(&norm);
+    pond_buf_free(&to);
+    pond_buf_free(&parent);
+    return rc;
+}
+
+int store_entry_follow(pond *p, const char *path, store_entry *e)
+{
+    pond_buf at = POND_BUF_INIT;
+    int hops, rc;
+
+    memset(e, 0, sizeof *e);
+    if ((rc = pond_buf_puts(&at, path)) < 0)
+        return rc;
+    for (hops = 0;; hops++) {
+        rc = store_entry_lookup(p, at.ptr, e);
+        if (rc == POND_ENOTFOUND) {
+            rc = hops ? pond_error_set(POND_ENOTFOUND, "no such file '%s' (the target of symlink "
+                                                       "'%s')", at.ptr, path)
+                      : pond_error_set(POND_ENOTFOUND, "no such file '%s'", path);
+            break;
+        }
+        if (rc < 0 || e->type != POND_ENTRY_SYMLINK)
+            break;
+        if (hops == MAX_SYMLINK_HOPS) {
+            rc = pond_error_set(POND_EINVALID, "cannot read '%s': too many levels of symlinks",
+                                path);
+            break;
+        }
+        pond_buf_clear(&at);
+        rc = pond_buf_puts(&at, e->symlink_target ? e->symlink_target : "");
+        store_entry_clear(e);
+        if (rc < 0)
+            break;
+    }
+    if (rc < 0)
+        store_entry_clear(e);
+    pond_buf_free(&at);
+    return rc;
+}
