@@ -20,7 +20,7 @@ static char pick_delimiter(FILE *f)
     int c, inq = 0;
     size_t i, best = 0;
 
-    while ((c = getc(f)) != EOF) {
+    while ((c = getc_unlocked(f)) != EOF) {
         if (c == '"')
             inq = !inq;
         else if (!inq && (c == '\n' || c == '\r'))
@@ -48,7 +48,7 @@ int store_csv_check(const char *path, char *delim)
         return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "%s",
                               strerror(errno));
     /* skip a UTF-8 byte order mark */
-    if (!((c = getc(f)) == 0xEF && getc(f) == 0xBB && getc(f) == 0xBF))
+    if (!((c = getc_unlocked(f)) == 0xEF && getc_unlocked(f) == 0xBB && getc_unlocked(f) == 0xBF))
         rewind(f);
     {
         long start = ftell(f);
@@ -56,10 +56,10 @@ int store_csv_check(const char *path, char *delim)
         fseek(f, start, SEEK_SET);
     }
     for (;;) {
-        c = getc(f);
+        c = getc_unlocked(f);
         if (c == EOF || ((c == '\n' || c == '\r') && state != QUOTED)) {
             if (c == '\r') {
-                int n = getc(f);
+                int n = getc_unlocked(f);
                 if (n != '\n' && n != EOF)
                     ungetc(n, f);
             }

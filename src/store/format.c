@@ -185,8 +185,13 @@ static size_t text_width(const char *s, size_t len)
 static void put_cell(FILE *out, const char *s, size_t len, size_t width, int last)
 {
     size_t i, w = text_width(s, len);
-    for (i = 0; i < len; i++)
-        putc((unsigned char)s[i] < 0x20 ? '?' : s[i], out);
+    for (i = 0; i < len && (unsigned char)s[i] >= 0x20; i++)
+        ;
+    if (i == len)
+        fwrite(s, 1, len, out);
+    else
+        for (i = 0; i < len; i++)
+            putc((unsigned char)s[i] < 0x20 ? '?' : s[i], out);
     if (!last)
         for (; w < width + 2; w++)
             putc(' ', out);

@@ -27,6 +27,15 @@ int pond_mkdir(pond *p, const char *path, int parents)
         rc = parents ? POND_OK : pond_error_set(POND_EEXISTS, "cannot make directory '/': it exists");
         goto done;
     }
+    if (parents) {
+        /* an existing directory: nothing to do, and nothing for the log */
+        rc = store_entry_lookup(p, norm.ptr, &e);
+        if (rc == POND_OK && e.type == POND_ENTRY_DIR)
+            goto done;
+        if (rc < 0 && rc != POND_ENOTFOUND)
+            goto done;
+        store_entry_clear(&e);
+    }
     if ((rc = store_txn_begin(p, &txn, NULL)) < 0)
         goto done;
     pond_path_iter_init(&it, norm.ptr);

@@ -307,6 +307,7 @@ TEST(txn_log_and_control_fs)
     int n = 0;
 
     CHECK(pond_mkdir(p, "/d", 0) == POND_OK);
+    CHECK(pond_mkdir(p, "/d", 1) == POND_OK); /* a no-op: not in the log */
     CHECK(copy1(p, "t.csv", "k,v\na,1\n", "/d/t.table") == POND_OK);
     CHECK(copy1(p, "bad.csv", "k,v\na,1,2\n", "/d/u.table") == POND_EINVALID);
     CHECK(pond_txn_log(p, count_txn, &n) == POND_OK);
