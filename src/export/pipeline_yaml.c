@@ -179,15 +179,15 @@ static int check_template_queries(loader *L, const pond_template_spec *spec)
                 pond_buf_free(&text);
             }
         } else {
-            /* Parameter names are judged here too: only $pattern and $0, $1… exist. */
+            /* Parameter names are judged here too: only $pattern, $files and $0, $1… exist. */
             idx_t np = duckdb_nparams(ps);
             for (idx_t k = 1; k <= np && rc == POND_OK; k++) {
                 const char *name = duckdb_parameter_name(ps, k);
-                if (name && strcmp(name, "pattern") != 0 &&
-                    !(strncmp(name, "pond_c", 6) == 0 && name[6] >= '0' && name[6] <= '9'))
+                if (name && !pond_export__sql_param_known(name))
                     rc = pond_error_set(POND_EINVALID,
                                         "%s:%d:%d: %s, collection '%s': query: unknown "
-                                        "parameter $%s (a query may use $pattern and $0, $1…)",
+                                        "parameter $%s (a query may use $pattern, $files and "
+                                        "$0, $1…)",
                                         spec->path, c->query_line, c->query_column,
                                         L->label.ptr, c->name, name);
                 duckdb_free((void *)name);

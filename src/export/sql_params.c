@@ -162,32 +162,73 @@ int pond_export__sql_rewrite_params(const char *sql, pond_buf *out)
     return rc;
 }
 
+int pond_export__sql_param_known(const char *name)
+{
+    if (!name)
+        return 0;
+    if (!strcmp(name, "pattern") || !strcmp(name, "files"))
+        return 1;
+    if (strncmp(name, "pond_c", 6) != 0 || !name[6])
+        return 0;
+    for (const char *p = name + 6; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* Bind a VARCHAR[] of files[0..n) to parameter i. */
+static duckdb_state bind_list(duckdb_prepared_statement st, idx_t i, const char *const *files,
+                              size_t n)
+{
+    duckdb_state s = DuckDBError;
+    duckdb_logical_type t = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    duckdb_value none[1] = { NULL };
+    duckdb_value *vals = n ? calloc(n, sizeof *vals) : none; /* DuckDB wants a non-NULL array */
+    duckdb_value list = NULL;
+    size_t made = 0;
+    if (!vals)
+        goto done;
+    for (; made < n; made++)
+        if (!(vals[made] = duckdb_create_varchar(files[made])))
+            goto done;
+    if ((list = duckdb_create_list_value(t, vals, (idx_t)n)) != NULL)
+        s = duckdb_bind_value(st, i, list);
+done:
+    for (size_t k = 0; k < made; k++)
+        duckdb_destroy_value(&vals[k]);
+    if (vals != none)
+        free(vals);
+    if (list)
+        duckdb_destroy_value(&list);
+    duckdb_destroy_logical_type(&t);
+    return s;
+}
+
 int pond_export__sql_bind_params(duckdb_prepared_statement st, const char *pattern,
-                                 const char *const *caps, size_t ncaps)
+                                 const char *const *caps, size_t ncaps,
+                                 const char *const *files, size_t nfiles)
 {
     int rc = POND_OK;
     idx_t n = duckdb_nparams(st);
     for (idx_t i = 1; i <= n && rc == POND_OK; i++) {
         const char *name = duckdb_parameter_name(st, i);
         duckdb_state s = DuckDBSuccess;
-        if (name && !strcmp(name, "pattern")) {
-            s = duckdb_bind_varchar(st, i, pattern ? pattern : "");
-        } else if (name && !strncmp(name, "pond_c", 6) && name[6] >= '0' && name[6] <= '9') {
-            char *end = NULL;
-            unsigned long k = strtoul(name + 6, &end, 10);
-            if (*end) {
-                rc = pond_error_set(POND_EINVALID, "unknown parameter $%s: a query may use "
-                                                   "$pattern and $0, $1…", name);
-            } else if (k < ncaps && caps[k]) {
-                s = duckdb_bind_varchar(st, i, caps[k]);
-            } else {
-                s = duckdb_bind_null(st, i);
-            }
-        } else {
+        if (!pond_export__sql_param_known(name)) {
             const char *shown = name && !strncmp(name, "pond_c", 6) ? name + 6 : name;
             rc = pond_error_set(POND_EINVALID,
-                                "unknown parameter $%s: a query may use $pattern and $0, $1…",
+                                "unknown parameter $%s: a query may use $pattern, $files and "
+                                "$0, $1…",
                                 shown ? shown : "?");
+        } else if (!strcmp(name, "pattern")) {
+            s = duckdb_bind_varchar(st, i, pattern ? pattern : "");
+        } else if (!strcmp(name, "files")) {
+            s = bind_list(st, i, files, nfiles);
+        } else {
+            unsigned long k = strtoul(name + 6, NULL, 10);
+            if (k < ncaps && caps[k])
+                s = duckdb_bind_varchar(st, i, caps[k]);
+            else
+                s = duckdb_bind_null(st, i);
         }
         if (rc == POND_OK && s == DuckDBError)
             rc = pond_error_set(POND_ERROR, "cannot bind parameter $%s", name ? name : "?");

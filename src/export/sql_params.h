@@ -31,10 +31,15 @@ int pond_export__sql_error_text(pond_buf *out, const char *msg);
  * cleared first.  Returns POND_OK or POND_ENOMEM. */
 int pond_export__sql_rewrite_params(const char *sql, pond_buf *out);
 
-/* Bind every parameter of a statement made from a rewritten query: $pattern to pattern, and
- * $pond_cK to caps[K] (NULL when K >= ncaps or caps[K] is NULL).  POND_EINVALID for any other
- * parameter name ("unknown parameter $x: a query may use $pattern and $0, $1…"). */
+/* Bind every parameter of a statement made from a rewritten query: $pattern to pattern,
+ * $pond_cK to caps[K] (NULL when K >= ncaps or caps[K] is NULL), and $files to the list
+ * files[0..nfiles) (a VARCHAR[]).  POND_EINVALID for any other parameter name ("unknown
+ * parameter $x: a query may use $pattern, $files and $0, $1…"). */
 int pond_export__sql_bind_params(duckdb_prepared_statement st, const char *pattern,
-                                 const char *const *caps, size_t ncaps);
+                                 const char *const *caps, size_t ncaps,
+                                 const char *const *files, size_t nfiles);
+
+/* 1 if name (as DuckDB reports it, without '$') is one of the parameters above. */
+int pond_export__sql_param_known(const char *name);
 
 #endif

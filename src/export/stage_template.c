@@ -13,7 +13,9 @@
  *      vars: the stage's vars, then -v key=value (the command line wins);
  *      captures: $i shared by every file of the output (null where they differ);
  *      pattern: in_pattern;  rows: the query's rows as objects (a prepared statement with
- *      $pattern and $0… bound), or without a query the output's own export_metadata rows;
+ *      $pattern, $0… and $files bound), or without a query the output's own export_metadata
+ *      rows; $files is the list of the output's *.parquet files as they are during the run
+ *      (absolute paths under the staging directory), for read_parquet($files);
  *      path: the output's path relative to DIR;  root: "../" per directory level of path
  *      ("" at the top), for relative links that work from disk;
  *   4. render, claim the path in the context, write it under staging, and append it to
@@ -39,6 +41,8 @@ typedef struct output {
     char **caps;    /* shared captures; NULL where the output's files differ */
     size_t ncaps;
     json_t *rows;   /* the export_metadata rows of its files */
+    char **files;   /* its distinct *.parquet files where they are now (staging), for $files */
+    size_t nfiles, capfiles;
     int has_start, has_end;
     int64_t start, end;
 } output;
@@ -56,6 +60,9 @@ static void outputs_free(outputs *o)
         for (size_t k = 0; k < o->v[i].ncaps; k++)
             free(o->v[i].caps[k]);
         free(o->v[i].caps);
+        for (size_t k = 0; k < o->v[i].nfiles; k++)
+            free(o->v[i].files[k]);
+        free(o->v[i].files);
         json_decref(o->v[i].rows);
     }
     free(o->v);
@@ -127,9 +134,34 @@ static int64_t int_or(json_t *j, int *has)
     return *has ? (int64_t)json_integer_value(j) : 0;
 }
 
-/* Add the file made of rows[from, to) (same file_path) to the output its captures name. */
+/* Append root/file to out's $files when file is a Parquet file. */
+static int add_parquet(output *out, const char *root, const char *file)
+{
+    size_t n = strlen(file);
+    if (n < 8 || strcmp(file + n - 8, ".parquet") != 0)
+        return POND_OK;
+    if (out->nfiles == out->capfiles) {
+        size_t nc = out->capfiles ? out->capfiles * 2 : 4;
+        char **nv = realloc(out->files, nc * sizeof *nv);
+        if (!nv)
+            return pond_error_oom();
+        out->files = nv;
+        out->capfiles = nc;
+    }
+    pond_buf b = POND_BUF_INIT;
+    if (pond_buf_printf(&b, "%s/%s", root, file) != POND_OK ||
+        !(out->files[out->nfiles] = pond_buf_detach(&b))) {
+        pond_buf_free(&b);
+        return pond_error_oom();
+    }
+    out->nfiles++;
+    return POND_OK;
+}
+
+/* Add the file made of rows[from, to) (same file_path) to the output its captures name;
+ * root is the directory the run's outputs are in now. */
 static int add_file(outputs *o, const pond_collection *c, json_t *rows, size_t from, size_t to,
-                    pond_buf *tmp)
+                    const char *root, pond_buf *tmp)
 {
     int rc = POND_OK;
     size_t ncaps = 0;
@@ -196,6 +228,8 @@ static int add_file(outputs *o, const pond_collection *c, json_t *rows, size_t f
         }
         o->n++;
     }
+    if (file && (rc = add_parquet(out, root, file)) != POND_OK)
+        goto done;
     for (size_t i = from; i < to; i++) {
         json_t *r = json_array_get(rows, i);
         int hs, he;
@@ -228,7 +262,15 @@ static int plan_outputs(outputs *o, pond_export_ctx *ctx, const pond_collection 
     duckdb_result res;
     int have_res = 0;
     json_t *rows = json_array();
-    pond_buf tmp = POND_BUF_INIT;
+    pond_buf tmp = POND_BUF_INIT, root = POND_BUF_INIT;
+
+    /* Where this run's files are until the commit: staging/out (context.c's layout, see
+     * context.h); a dry run has no staging, and runs no query that could read them. */
+    const char *staging = pond_export_ctx_staging(ctx);
+    rc = staging && *staging ? pond_buf_printf(&root, "%s/out", staging)
+                 : pond_buf_puts(&root, pond_export_ctx_dir(ctx));
+    if (rc != POND_OK)
+        goto done;
 
     if (!rows || !(o->index = json_object())) {
         rc = pond_error_oom();
@@ -261,7 +303,7 @@ static int plan_outputs(outputs *o, pond_export_ctx *ctx, const pond_collection 
                               : NULL;
         if (b && a && !strcmp(a, b))
             continue;
-        rc = add_file(o, c, rows, from, i, &tmp);
+        rc = add_file(o, c, rows, from, i, root.ptr, &tmp);
         from = i;
     }
     if (rc == POND_OK && o->n == 0 && !strchr(c->out_pattern, '$')) {
@@ -283,6 +325,7 @@ done:
     duckdb_destroy_prepare(&ps);
     json_decref(rows);
     pond_buf_free(&tmp);
+    pond_buf_free(&root);
     return rc;
 }
 
@@ -309,6 +352,75 @@ static int write_file(const char *path, const pond_buf *text)
     return POND_OK;
 }
 
+/* The page of one output into text: its context (query rows, or its own rows) rendered
+ * with the collection's template; *nrows gets the number of rows in the context. */
+static int render_output(pond_export_ctx *ctx, const pond_collection *c,
+                         duckdb_prepared_statement ps, const output *out, json_t *vars,
+                         const char *label, pond_buf *text, size_t *nrows)
+{
+    int rc = POND_OK;
+    json_t *rows = NULL, *caps = NULL, *context = NULL;
+    pond_buf root = POND_BUF_INIT, err = POND_BUF_INIT;
+
+    if ((rc = root_of(&root, out->rel)) != POND_OK)
+        goto done;
+    if (!(caps = json_array())) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t k = 0; k < out->ncaps; k++)
+        json_array_append_new(caps, out->caps[k] ? json_string(out->caps[k]) : json_null());
+
+    if (ps) {
+        duckdb_result res;
+        duckdb_clear_bindings(ps);
+        if ((rc = pond_export__sql_bind_params(ps, c->in_pattern,
+                                               (const char *const *)out->caps, out->ncaps,
+                                               (const char *const *)out->files, out->nfiles))) {
+            rc = pond_error_wrap(rc, "%s: query", label);
+            goto done;
+        }
+        if (duckdb_execute_prepared(ps, &res) == DuckDBError) {
+            pond_export__sql_error_text(&err, duckdb_result_error(&res));
+            rc = pond_error_set(POND_EINVALID, "%s: query for '%s': %s", label, out->rel,
+                                err.ptr);
+            duckdb_destroy_result(&res);
+            goto done;
+        }
+        rows = json_array();
+        rc = rows ? pond_json_rows_append(rows, &res) : pond_error_oom();
+        duckdb_destroy_result(&res);
+        if (rc != POND_OK) {
+            rc = pond_error_wrap(rc, "%s: query for '%s'", label, out->rel);
+            goto done;
+        }
+    } else {
+        rows = json_incref(out->rows);
+    }
+    *nrows = json_array_size(rows);
+
+    /* json_pack takes caps and rows ("o"), also when it fails. */
+    context = json_pack("{s:O, s:o, s:s, s:o, s:s, s:s}", "vars", vars, "captures", caps,
+                        "pattern", c->in_pattern, "rows", rows, "path", out->rel, "root",
+                        root.ptr);
+    caps = rows = NULL;
+    if (!context) {
+        rc = pond_error_set(POND_EINVALID, "%s: cannot build the context of '%s' (text that "
+                                           "is not UTF-8?)", label, out->rel);
+        goto done;
+    }
+    pond_buf_clear(text);
+    if ((rc = pond_mustache_render(c->tmpl, context, text)) != POND_OK)
+        rc = pond_error_wrap(rc, "%s: rendering '%s'", label, out->rel);
+done:
+    json_decref(context);
+    json_decref(caps);
+    json_decref(rows);
+    pond_buf_free(&root);
+    pond_buf_free(&err);
+    return rc;
+}
+
 static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const pond_stage *st,
                           int stage_no, json_t *vars, size_t *pages)
 {
@@ -316,7 +428,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     outputs o = { 0 };
     duckdb_prepared_statement ps = NULL;
     pond_buf label = POND_BUF_INIT, sql = POND_BUF_INIT, text = POND_BUF_INIT;
-    pond_buf staged = POND_BUF_INIT, root = POND_BUF_INIT;
+    pond_buf staged = POND_BUF_INIT;
     const pond_export_options *opts = pond_export_ctx_options(ctx);
     int dry = pond_export_ctx_dry_run(ctx);
 
@@ -336,62 +448,10 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
 
     for (size_t i = 0; i < o.n; i++) {
         output *out = &o.v[i];
-        json_t *rows = NULL, *caps = NULL, *context = NULL;
-        if ((rc = root_of(&root, out->rel)) != POND_OK)
+        size_t nrows = 0;
+        /* A dry run lists the pages: no query (it could read files not written), no render. */
+        if (!dry && (rc = render_output(ctx, c, ps, out, vars, label.ptr, &text, &nrows)))
             goto done;
-        if (!(caps = json_array())) {
-            rc = pond_error_oom();
-            goto done;
-        }
-        for (size_t k = 0; k < out->ncaps; k++)
-            json_array_append_new(caps, out->caps[k] ? json_string(out->caps[k]) : json_null());
-
-        if (ps) {
-            duckdb_result res;
-            duckdb_clear_bindings(ps);
-            if ((rc = pond_export__sql_bind_params(ps, c->in_pattern,
-                                                   (const char *const *)out->caps, out->ncaps))) {
-                rc = pond_error_wrap(rc, "%s: query", label.ptr);
-                json_decref(caps);
-                goto done;
-            }
-            if (duckdb_execute_prepared(ps, &res) == DuckDBError) {
-                pond_export__sql_error_text(&text, duckdb_result_error(&res));
-                rc = pond_error_set(POND_EINVALID, "%s: query for '%s': %s", label.ptr, out->rel,
-                                    text.ptr);
-                duckdb_destroy_result(&res);
-                json_decref(caps);
-                goto done;
-            }
-            rows = json_array();
-            rc = rows ? pond_json_rows_append(rows, &res) : pond_error_oom();
-            duckdb_destroy_result(&res);
-            if (rc != POND_OK) {
-                rc = pond_error_wrap(rc, "%s: query for '%s'", label.ptr, out->rel);
-                json_decref(rows);
-                json_decref(caps);
-                goto done;
-            }
-        } else {
-            rows = json_incref(out->rows);
-        }
-        size_t nrows = json_array_size(rows);
-
-        /* json_pack takes caps and rows ("o"), also when it fails. */
-        if (!(context = json_pack("{s:O, s:o, s:s, s:o, s:s, s:s}", "vars", vars, "captures",
-                                  caps, "pattern", c->in_pattern, "rows", rows, "path",
-                                  out->rel, "root", root.ptr))) {
-            rc = pond_error_set(POND_EINVALID, "%s: cannot build the context of '%s' (text "
-                                               "that is not UTF-8?)", label.ptr, out->rel);
-            goto done;
-        }
-        pond_buf_clear(&text);
-        rc = pond_mustache_render(c->tmpl, context, &text);
-        json_decref(context);
-        if (rc != POND_OK) {
-            rc = pond_error_wrap(rc, "%s: rendering '%s'", label.ptr, out->rel);
-            goto done;
-        }
         if ((rc = pond_export_ctx_claim_output(ctx, out->rel, 0, c->template_path, &staged))) {
             rc = pond_error_wrap(rc, "%s", label.ptr);
             goto done;
@@ -416,7 +476,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
         rec.start_time = out->start;
         rec.has_end = out->has_end;
         rec.end_time = out->end;
-        rec.has_row_count = 1;
+        rec.has_row_count = !dry;
         rec.row_count = (int64_t)nrows;
         rec.stage = stage_no;
         rec.source = c->template_path;
@@ -434,7 +494,6 @@ done:
     pond_buf_free(&sql);
     pond_buf_free(&text);
     pond_buf_free(&staged);
-    pond_buf_free(&root);
     return rc;
 }
 

@@ -89,6 +89,11 @@ O'Brien Pier/data.parquet 30" "$(cat "$TMP/tmpl/q/O'Brien Pier.txt")"
 check_eq "--template: Noyo's page" "site=Noyo title=It's
 Noyo/data.parquet 10" "$(cat "$TMP/tmpl/q/Noyo.txt")"
 
+check_eq "--template: \$files reads the page's own Parquet files" "30 rows in 1 file(s), last 2024-08-18T00:00:00, mean 11.45" \
+    "$(cat "$TMP/tmpl/q/O'Brien Pier.data.txt")"
+check_eq "--template: \$files for Noyo" "10 rows in 1 file(s), last 2024-07-29T00:00:00, mean 10.45" \
+    "$(cat "$TMP/tmpl/q/Noyo.data.txt")"
+
 # --- --dry-run lists pages and writes nothing ---------------------------------------------
 expect_ok pond export -d "$TMP/dry" --pipeline "$FIX/site/pipeline.yaml" --dry-run
 check_contains "dry run lists a page" "$(cat "$OUT")" "$TMP/dry/sites/Noyo.html"

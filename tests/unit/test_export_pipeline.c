@@ -148,7 +148,7 @@ TEST(unknown_table_and_column)
                        "Catalog Error: Table with name site_index does not exist!"));
     CHECK(expect_error("bad/unknown_param.yaml", 0,
                        "bad/unknown-param-spec.yaml:6:12: stage 2 'Pages', collection 'index': "
-                       "query: unknown parameter $site (a query may use $pattern and $0, $1…)"));
+                       "query: unknown parameter $site (a query may use $pattern, $files and $0, $1…)"));
     CHECK(expect_error("bad/two_statements.yaml", 0,
                        "bad/two_statements.yaml:4:10: stage 1 'Index': sql must be one "
                        "statement, not 2"));

@@ -53,6 +53,9 @@ static duckdb_database db;
 static duckdb_connection con;
 
 /* Prepare the rewritten sql, bind, run, and return the first value as text (malloc'd). */
+static const char *const *files;
+static size_t nfiles;
+
 static char *run(const char *sql, const char *pattern, const char *const *caps, size_t n,
                  int *rc_out)
 {
@@ -65,7 +68,7 @@ static char *run(const char *sql, const char *pattern, const char *const *caps, 
         *rc_out = POND_ERROR;
         goto done;
     }
-    if ((*rc_out = pond_export__sql_bind_params(st, pattern, caps, n)) != POND_OK)
+    if ((*rc_out = pond_export__sql_bind_params(st, pattern, caps, n, files, nfiles)) != POND_OK)
         goto done;
     if (duckdb_execute_prepared(st, &res) == DuckDBError) {
         fprintf(stderr, "execute: %s\n", duckdb_result_error(&res));
@@ -100,6 +103,23 @@ TEST(binds_pattern_and_captures_as_values)
     free(v);
 }
 
+TEST(binds_files_as_a_list)
+{
+    int rc;
+    const char *f[] = { "/a/x.parquet", "/b/it's.parquet" };
+    files = f;
+    nfiles = 2;
+    char *v = run("SELECT len($files) || ':' || $files[2]", "p", NULL, 0, &rc);
+    CHECK(rc == POND_OK);
+    CHECK_STR(v, "2:/b/it's.parquet");
+    free(v);
+    nfiles = 0;
+    v = run("SELECT len($files)", "p", NULL, 0, &rc);
+    CHECK_STR(v, "0");
+    free(v);
+    files = NULL;
+}
+
 TEST(unknown_parameter_is_refused)
 {
     int rc;
@@ -116,6 +136,7 @@ int main(void)
     RUN(identifiers);
     RUN(rewrites_numbered_parameters_only_in_code);
     RUN(binds_pattern_and_captures_as_values);
+    RUN(binds_files_as_a_list);
     RUN(unknown_parameter_is_refused);
     duckdb_disconnect(&con);
     duckdb_close(&db);
