@@ -22,8 +22,9 @@
  *      export_metadata (pattern = in_pattern, captures = the leading shared captures,
  *      row_count = rows rendered, start/end = the range of its files, stage = this stage).
  * Appended rows are flushed at the end of the stage.  Errors name the collection (the runner,
- * export.c, puts the stage in front); template errors carry the template's file:line:column.  Nothing is moved into DIR here: the
- * runner commits or drops the staging directory.
+ * export.c, puts the stage in front); template errors carry the template's file:line:column.
+ * A dry run lists the pages without running queries or rendering.  Nothing is moved into DIR
+ * here: the runner commits or drops the staging directory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -72,35 +73,49 @@ static void outputs_free(outputs *o)
 /* The stage's vars then the command line's -v key=value: later ones win. */
 static int make_vars(json_t **out, pond_export_ctx *ctx, const pond_stage *st)
 {
+    int rc = POND_OK;
     const pond_export_options *opts = pond_export_ctx_options(ctx);
     json_t *vars = json_object();
-    if (!vars)
-        return pond_error_oom();
+    char *key = NULL;
+
+    if (!vars) {
+        rc = pond_error_oom();
+        goto done;
+    }
     for (size_t i = 0; i < st->nvars; i++)
-        if (json_object_set_new(vars, st->vars[i].key, json_string(st->vars[i].value)) != 0)
-            goto bad;
+        if (json_object_set_new(vars, st->vars[i].key, json_string(st->vars[i].value)) != 0) {
+            rc = pond_error_set(POND_EINVALID, "variable '%s' is not valid UTF-8",
+                                st->vars[i].key);
+            goto done;
+        }
     for (size_t i = 0; opts && i < opts->nvars; i++) {
         const char *kv = opts->vars[i], *eq = strchr(kv, '=');
         if (!eq || eq == kv) {
-            json_decref(vars);
-            return pond_error_set(POND_EINVALID, "bad variable '%s': expected key=value", kv);
+            rc = pond_error_set(POND_EINVALID, "bad variable '%s': expected key=value", kv);
+            goto done;
         }
-        char *key = strndup(kv, (size_t)(eq - kv));
-        int bad = !key || json_object_set_new(vars, key, json_string(eq + 1)) != 0;
+        if (!(key = strndup(kv, (size_t)(eq - kv)))) {
+            rc = pond_error_oom();
+            goto done;
+        }
+        if (json_object_set_new(vars, key, json_string(eq + 1)) != 0) {
+            rc = pond_error_set(POND_EINVALID, "variable '%s' is not valid UTF-8", kv);
+            goto done;
+        }
         free(key);
-        if (bad)
-            goto bad;
+        key = NULL;
     }
     *out = vars;
-    return POND_OK;
-bad:
+    vars = NULL;
+done:
+    free(key);
     json_decref(vars);
-    return pond_error_set(POND_EINVALID, "a variable is not valid UTF-8");
+    return rc;
 }
 
 /* out_pattern with $N replaced by caps[N] into out. */
 static int expand(pond_buf *out, const char *op, char *const *caps, size_t ncaps,
-                  const char *file, const char *coll)
+                  const char *file)
 {
     int rc = POND_OK;
     pond_buf_clear(out);
@@ -112,15 +127,14 @@ static int expand(pond_buf *out, const char *op, char *const *caps, size_t ncaps
             p++;
         } else {
             char *end;
+            if (p[1] < '0' || p[1] > '9')
+                return pond_error_set(POND_EINVALID, "out_pattern '%s': '$' without a capture "
+                                                     "number", op);
             unsigned long k = strtoul(p + 1, &end, 10);
-            if (end == p + 1)
-                return pond_error_set(POND_EINVALID, "collection '%s': out_pattern '%s': '$' "
-                                                     "without a capture number", coll, op);
             if (k >= ncaps || !caps[k])
                 return pond_error_set(POND_EINVALID,
-                                      "collection '%s': out_pattern '%s' uses $%lu but '%s' has "
-                                      "%zu capture%s",
-                                      coll, op, k, file, ncaps, ncaps == 1 ? "" : "s");
+                                      "out_pattern '%s' uses $%lu but '%s' has %zu capture%s", op,
+                                      k, file, ncaps, ncaps == 1 ? "" : "s");
             rc = pond_buf_puts(out, caps[k]);
             p = end - 1;
         }
@@ -181,10 +195,10 @@ static int add_file(outputs *o, const pond_collection *c, json_t *rows, size_t f
         if (g >= 0)
             caps[g] = (char *)json_string_value(json_object_get(r, "capture_value"));
     }
-    if ((rc = expand(tmp, c->out_pattern, caps, ncaps, file ? file : "?", c->name)) != POND_OK)
+    if ((rc = expand(tmp, c->out_pattern, caps, ncaps, file ? file : "?")) != POND_OK)
         goto done;
 
-    json_t *at = json_object_get(o->index, tmp->ptr);
+    json_t *at = json_object_getn(o->index, tmp->ptr, tmp->len);
     output *out;
     if (at) {
         out = &o->v[json_integer_value(at)];
@@ -221,7 +235,8 @@ static int add_file(outputs *o, const pond_collection *c, json_t *rows, size_t f
                 rc = pond_error_oom();
                 goto done;
             }
-        if (json_object_set_new(o->index, tmp->ptr, json_integer((json_int_t)o->n)) != 0) {
+        if (json_object_setn_new_nocheck(o->index, tmp->ptr, tmp->len,
+                                         json_integer((json_int_t)o->n)) != 0) {
             o->n++;
             rc = pond_error_oom();
             goto done;
