@@ -134,6 +134,40 @@ else
     exec 3>&-
 fi
 expect_unchanged "a second process at once" "$before"
+
+# The same with a writer holding the pond: a `pond copy` whose source is a FIFO waits for its
+# bytes inside its transaction.  Two writers: the second is refused at once, the first commits.
+mkfifo "$TMP/source"
+exec 4<>"$TMP/source" # a writer end, so the copy's open does not block
+"$POND_BIN" copy --format data "$TMP/source" /sites/held.bin 2>"$TMP/writer.err" 4>&- &
+writer=$!
+on_cleanup "kill -9 $writer"
+for _ in $(seq 200); do # until the copy has opened its source (after opening the pond)
+    ls -l "/proc/$writer/fd" 2>/dev/null | grep -q "$TMP/source" && break
+    kill -0 "$writer" 2>/dev/null || break
+    sleep 0.05
+done
+if ls -l "/proc/$writer/fd" 2>/dev/null | grep -q "$TMP/source"; then
+    pass "a pond copy holds the pond open"
+    CMD_TIMEOUT=30
+    expect_fail 1 "in use" pond copy "$TMP/good.csv" /sites/BDock.series
+    expect_fail 1 "in use" pond mkdir /sites/second-writer
+    CMD_TIMEOUT=120
+    printf 'held bytes\n' >&4
+    exec 4>&-
+    wait "$writer"
+    check_eq "the first writer commits" "0 " "$? $(cat "$TMP/writer.err")"
+else
+    fail "a pond copy holds the pond open" "$(cat "$TMP/writer.err")"
+    exec 4>&-
+fi
+expect_ok pond cat /sites/held.bin
+check_eq "the first writer's content" "held bytes" "$(cat "$OUT")"
+expect_ok pond list /sites
+check_eq "the refused writers left nothing" "" "$(grep -e second-writer -e new.series -e while-busy "$OUT")"
+expect_ok pond describe /sites/BDock.series
+check_contains "the refused append left the series as it was" "$(cat "$OUT")" "total rows        100"
+expect_ok pond check
 expect_ok pond mkdir /sites/after-busy
 check_contains "the pond is usable afterwards" "$(pond list /sites)" "/sites/after-busy"
 
