@@ -32,6 +32,10 @@ check_eq "json: the values" "$(duckq -v f="$TMP/day.csv" "SELECT round(sum(tempe
 pond cat /day.series --format parquet >"$TMP/day.parquet"
 check_eq "parquet: the rows read back equal" "$expected" "$(rows "$TMP/day.parquet" read_parquet)"
 expect_fail 2 "xml" pond cat /day.series --format xml
+# Parquet is not for a terminal (script(1) gives the command one).
+run script -qec "$(printf '%q ' "$POND_BIN" cat /day.series --format parquet)" /dev/null
+check_eq "parquet to a terminal fails" 1 "$RC"
+check_contains "parquet to a terminal is refused" "$(cat "$OUT")" "not writing Parquet to a terminal"
 
 # --- --sql --------------------------------------------------------------------------------
 expect_ok pond cat /day.series --format csv --sql 'SELECT count(*) AS n, max(temperature_c) AS hi FROM series'
