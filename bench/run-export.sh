@@ -2,7 +2,8 @@
 # bench/run-export.sh: time `pond export --temporal year,month,day` against plain DuckDB doing
 # the same COPY … PARTITION_BY from the same Parquet files, in one run on the same data.
 #
-#   bench/run-export.sh [--build DIR] [--case big|many|all] [--reps N] [--perf] [--keep]
+#   bench/run-export.sh [--build DIR] [--case big|many|all] [--reps N] [--tmp DIR] [--perf]
+#                       [--keep]
 #
 # For each case: generate sensor data (pond-gen-sensors, Parquet), load it into a fresh pond
 # (pond init / mkdir / copy), then REPS times, alternating which goes first, under
@@ -19,7 +20,10 @@
 #
 # Cases: big = one series of 10,000,000 rows (3 parameters, one row a minute, ~19 years);
 #        many = 1,000 series of 10,000 rows each.
-# Everything lives in a mktemp dir under /tmp (or $TMPDIR), removed at the end unless --keep.
+# Everything lives in a mktemp dir under /tmp (or --tmp DIR, e.g. /dev/shm to take the disk
+# out of the comparison), removed at the end unless --keep.  Each run writes a fresh output
+# directory (deleting 7,000 files just before the next run slows ext4's inode allocation).
+# --perf adds one profiled pond export per case (perf record) and prints where its CPU went.
 # Needs: a RelWithDebInfo build (scripts/build.sh build-bench) with the targets pond,
 # pond-gen-sensors, duckq and pond-bench-duckdb-copy.
 set -euo pipefail
@@ -30,14 +34,16 @@ cases=all
 reps=3
 perf=0
 keep=0
+tmp=${TMPDIR:-/tmp}
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
     --case) cases=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
+    --tmp) tmp=$2; shift 2 ;;
     --perf) perf=1; shift ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-export.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -62,12 +68,12 @@ if ! grep -q RelWithDebInfo "$build/CMakeCache.txt" 2>/dev/null ||
     echo "run-export.sh: warning: $build is not a plain RelWithDebInfo build" >&2
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/pond-bench-export.XXXXXX")
+work=$(mktemp -d "$tmp/pond-bench-export.XXXXXX")
 cleanup() { if [ "$keep" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
 quiet=()
-if "$pond" export --help 2>&1 | grep -q -- '--quiet'; then quiet=(--quiet); fi
+if "$pond" export --help 2>&1 | grep -- '--quiet' >/dev/null; then quiet=(--quiet); fi
 
 # timed NAME CMD…: run CMD under /usr/bin/time -v, its output in $work/NAME.{out,time};
 # appends "wall cpu rss_kb" to $work/NAME.runs.
@@ -84,6 +90,7 @@ timed() {
         /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
         /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident set size/ { m = $2 }
         END { printf "%.2f %.2f %d\n", w, u + s, m }' "$work/$name.time" >>"$work/$name.runs"
+    echo "     $name: $(tail -1 "$work/$name.runs" | awk '{ printf "wall %s s, user+sys %s s, peak RSS %d MiB", $1, $2, $3 / 1024 }')" >&2
 }
 
 # median COLUMN FILE: the median of a column of NAME.runs.
@@ -147,36 +154,48 @@ run_case() {
     [ "$series" -gt 1 ] && each=(--each)
     for ((i = 1; i <= reps; i++)); do
         echo "   rep $i/$reps" >&2
-        rm -rf "$d/out" "$d/out2" "$d/out3"
         local order=(pond duckdb)
         [ $((i % 2)) = 0 ] && order=(duckdb pond)
         for who in "${order[@]}"; do
             if [ "$who" = pond ]; then
-                timed "$c-pond" "$pond" --pond "$d/pond" export -p '/sites/*.series' -d "$d/out" \
-                    --temporal year,month,day "${quiet[@]}"
+                timed "$c-pond" "$pond" --pond "$d/pond" export -p '/sites/*.series' \
+                    -d "$d/out.$i" --temporal year,month,day "${quiet[@]}"
             else
-                timed "$c-duckdb" "$dcopy" "$d/out2" --temporal year,month,day "${each[@]}" \
+                timed "$c-duckdb" "$dcopy" "$d/out2.$i" --temporal year,month,day "${each[@]}" \
                     --files-from "$d/files"
             fi
         done
         if [ "$series" -gt 1 ]; then
-            timed "$c-duckdb1" "$dcopy" "$d/out3" --temporal year,month,day --by-file \
+            timed "$c-duckdb1" "$dcopy" "$d/out3.$i" --temporal year,month,day --by-file \
                 --files-from "$d/files"
         fi
-        [ "$i" = "$reps" ] || rm -rf "$d/out" "$d/out2" "$d/out3"
     done
-    check "$d/out" "$d/out2" "$rows"
-    report "$c" "pond export" "$rows" "$series" >>"$table"
-    report "$c" "DuckDB COPY$([ "$series" -gt 1 ] && echo ' per series')" "$rows" "$series" >>"$table"
-    [ "$series" -gt 1 ] && report "$c" "DuckDB one COPY (ref.)" "$rows" "$series" >>"$table"
+    check "$d/out.$reps" "$d/out2.$reps" "$rows"
+    report "$c" "$c-pond" "pond export" "$rows" "$series" >>"$table"
+    if [ "$series" -gt 1 ]; then
+        report "$c" "$c-duckdb" "DuckDB, one COPY per series" "$rows" "$series" >>"$table"
+        report "$c" "$c-duckdb1" "DuckDB, one COPY for all (ref.)" "$rows" "$series" >>"$table"
+    else
+        report "$c" "$c-duckdb" "DuckDB COPY" "$rows" "$series" >>"$table"
+    fi
     echo "| $c | **ratio duckdb/pond** | wall $(ratio "$c-duckdb" "$c-pond" 1) | cpu $(ratio "$c-duckdb" "$c-pond" 2) | | | |" >>"$table"
     if [ "$perf" = 1 ] && command -v perf >/dev/null; then
-        rm -rf "$d/out"
-        perf record -q -F 499 -g -o "$d/perf.data" -- "$pond" --pond "$d/pond" export \
-            -p '/sites/*.series' -d "$d/out" --temporal year,month,day "${quiet[@]}" >/dev/null 2>&1 || true
-        echo "== perf, case $c (pond export, self time, top entries)"
-        perf report -i "$d/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 1.5 2>/dev/null |
-            grep -E '^ +[0-9]' | head -25
+        perf record -q -F 499 -o "$d/perf.data" -- "$pond" --pond "$d/pond" export \
+            -p '/sites/*.series' -d "$d/out.perf" --temporal year,month,day "${quiet[@]}" \
+            >/dev/null 2>&1 || true
+        echo "== perf, case $c: where pond export's CPU samples went"
+        perf report -i "$d/perf.data" --stdio --no-children --sort dso,sym -g none 2>/dev/null |
+            grep -E '^ +[0-9]' | awk '{
+                p = $1; sub("%", "", p)
+                if ($0 ~ /icu_66|uprv_|fmod/) c = "ICU calendar (date parts of TIMESTAMPTZ, window queries)"
+                else if ($0 ~ /\[k\]/) c = "kernel (file and directory creation, I/O)"
+                else if ($0 ~ /mutex|malloc|free|memmove|memcpy|strlen|_int_/) c = "libc: locks, malloc, memory"
+                else if ($0 ~ /snappy|Parquet|parquet|[Tt]hrift|ColumnWriter/) c = "Parquet read/write"
+                else c = "other DuckDB (execution, statistics, planning)"
+                a[c] += p }
+                END { for (k in a) printf "   %6.2f%%  %s\n", a[k], k }' | sort -rn || true
+        perf report -i "$d/perf.data" --stdio --no-children --sort sym -g none 2>/dev/null |
+            grep -E '^ +[0-9]' | cut -c1-100 | awk 'NR <= 12' || true
     fi
     rm -rf "$d"
 }
