@@ -6,7 +6,8 @@
  *
  * Writes OUTDIR/<site>.<csv|parquet>, one per site: a `timestamp` column (one row a minute from
  * --start, UTC) and M parameter columns (temperature_c, salinity_psu, …) following a daily
- * cycle plus deterministic noise, so a run is repeatable.  DuckDB writes the files (streamed),
+ * cycle, a slower drift of a few days that differs by site and parameter, and deterministic
+ * noise, so a run is repeatable.  DuckDB writes the files (streamed),
  * which is why this tool talks to DuckDB directly rather than through libpond.
  */
 #include <duckdb.h>
@@ -76,17 +77,20 @@ int main(int argc, char **argv)
     }
 
     /* The SELECT only holds our own column names and numbers; the start time and the output
-     * path are bound. */
+     * path are bound.  The waves follow m, minutes since the epoch, so files of consecutive
+     * periods join up. */
     char sql[4096];
     size_t n = (size_t)snprintf(sql, sizeof sql,
                                 "COPY (SELECT CAST($1 AS TIMESTAMP) + to_minutes(i) AS timestamp");
     for (long k = 0; k < params; k++)
         n += (size_t)snprintf(sql + n, sizeof sql - n,
-                              ", round(%g + %g * sin(2 * pi() * (i %% 1440) / 1440.0 + $3)"
+                              ", round(%g + %g * sin(2 * pi() * (m %% 1440) / 1440.0 + $3)"
+                              " + %g * sin(2 * pi() * m / (1440 * (5.3 + $3 + %ld)))"
                               " + %g * ((hash(i, %ld, $3) %% 1000) / 1000.0 - 0.5), 3) AS %s",
-                              param_shape[k][0], param_shape[k][1], param_shape[k][1] / 4, k,
-                              param_names[k]);
-    snprintf(sql + n, sizeof sql - n, " FROM range(0, $2) AS t(i)) TO $4 (FORMAT %s)",
+                              param_shape[k][0], param_shape[k][1], param_shape[k][1] * 1.5, k,
+                              param_shape[k][1] / 3, k, param_names[k]);
+    snprintf(sql + n, sizeof sql - n, " FROM (SELECT i, i + epoch(CAST($1 AS TIMESTAMP)) // 60 AS m FROM range(0, $2) AS t(i)))"
+             " TO $4 (FORMAT %s)",
              strcmp(format, "csv") == 0 ? "CSV, HEADER" : "PARQUET");
 
     duckdb_database db;
