@@ -28,63 +28,44 @@ static char *dup_str(const char *s)
     return d;
 }
 
-int pond_init(const char *path)
+/* The directories and the catalog of a new pond at path (errors without the "cannot create
+ * pond" prefix).  The catalog is built as tmp/catalog.duckdb (its path left in cat_tmp) and
+ * renamed into place last. */
+static int create_layout(const char *path, pond_buf *cat_tmp)
 {
-    pond_buf sub = POND_BUF_INIT, cat_tmp = POND_BUF_INIT, cat = POND_BUF_INIT;
+    pond_buf sub = POND_BUF_INIT, cat = POND_BUF_INIT;
     duckdb_database db = NULL;
     duckdb_connection con = NULL;
     char *err = NULL;
-    int rc, empty;
-    struct stat st;
+    int rc;
 
-    if (!path || !*path)
-        return pond_error_set(POND_EINVALID, "cannot create pond: no path given");
-    if (stat(path, &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            rc = pond_error_set(POND_EEXISTS, "cannot create pond '%s': not a directory", path);
-            goto done;
-        }
-        empty = pond_fs_dir_is_empty(path);
-        if (empty < 0) {
-            rc = pond_error_wrap(empty, "cannot create pond '%s'", path);
-            goto done;
-        }
-        if (!empty) {
-            rc = pond_error_set(POND_EEXISTS, "cannot create pond '%s': directory is not empty",
-                                path);
-            goto done;
-        }
-    }
     if ((rc = pond_fs_mkdir_p(path)) < 0)
-        goto wrap;
+        goto done;
     if ((rc = pond_buf_printf(&sub, "%s/data", path)) < 0 || (rc = pond_fs_mkdir_p(sub.ptr)) < 0)
-        goto wrap;
+        goto done;
     pond_buf_clear(&sub);
     if ((rc = pond_buf_printf(&sub, "%s/tmp", path)) < 0 || (rc = pond_fs_mkdir_p(sub.ptr)) < 0)
-        goto wrap;
-    if ((rc = pond_buf_printf(&cat_tmp, "%s/tmp/catalog.duckdb", path)) < 0 ||
+        goto done;
+    if ((rc = pond_buf_printf(cat_tmp, "%s/tmp/catalog.duckdb", path)) < 0 ||
         (rc = pond_buf_printf(&cat, "%s/catalog.duckdb", path)) < 0)
         goto done;
-    if (duckdb_open_ext(cat_tmp.ptr, &db, NULL, &err) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot create pond '%s': %s", path,
-                            err ? err : "cannot create the catalog");
+    if (duckdb_open_ext(cat_tmp->ptr, &db, NULL, &err) == DuckDBError) {
+        db = NULL;
+        rc = pond_error_set(POND_ERROR, "%s", err ? err : "cannot create the catalog");
         goto done;
     }
     if (duckdb_connect(db, &con) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot create pond '%s': cannot connect", path);
+        con = NULL;
+        rc = pond_error_set(POND_ERROR, "cannot connect to the new catalog");
         goto done;
     }
     if ((rc = store_catalog_create(con)) < 0)
-        goto wrap;
+        goto done;
     duckdb_disconnect(&con);
     duckdb_close(&db);
-    db = NULL;
-    if ((rc = pond_fs_fsync_path(cat_tmp.ptr)) < 0 || (rc = pond_fs_rename(cat_tmp.ptr, cat.ptr)) < 0 ||
-        (rc = pond_fs_fsync_parent(cat.ptr)) < 0)
-        goto wrap;
-    goto done;
-wrap:
-    pond_error_wrap(rc, "cannot create pond '%s'", path);
+    if ((rc = pond_fs_fsync_path(cat_tmp->ptr)) < 0 ||
+        (rc = pond_fs_rename(cat_tmp->ptr, cat.ptr)) < 0 || (rc = pond_fs_fsync_parent(cat.ptr)) < 0)
+        goto done;
 done:
     if (con)
         duckdb_disconnect(&con);
@@ -92,11 +73,34 @@ done:
         duckdb_close(&db);
     if (err)
         duckdb_free(err);
-    if (rc < 0 && cat_tmp.len)
-        remove(cat_tmp.ptr);
     pond_buf_free(&sub);
-    pond_buf_free(&cat_tmp);
     pond_buf_free(&cat);
+    return rc;
+}
+
+int pond_init(const char *path)
+{
+    pond_buf cat_tmp = POND_BUF_INIT;
+    struct stat st;
+    int rc, empty;
+
+    if (!path || !*path)
+        return pond_error_set(POND_EINVALID, "cannot create pond: no path given");
+    if (stat(path, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return pond_error_set(POND_EEXISTS, "cannot create pond '%s': not a directory", path);
+        if ((empty = pond_fs_dir_is_empty(path)) < 0)
+            return pond_error_wrap(empty, "cannot create pond '%s'", path);
+        if (!empty)
+            return pond_error_set(POND_EEXISTS, "cannot create pond '%s': directory is not empty",
+                                  path);
+    }
+    if ((rc = create_layout(path, &cat_tmp)) < 0) {
+        pond_error_wrap(rc, "cannot create pond '%s'", path);
+        if (cat_tmp.len)
+            remove(cat_tmp.ptr);
+    }
+    pond_buf_free(&cat_tmp);
     return rc;
 }
 
@@ -157,11 +161,64 @@ static long lock_holder_pid(const char *msg)
     return s ? strtol(s + 4, NULL, 10) : 0;
 }
 
+/* data/, tmp/ and the handle's private tmp/hXXXXXX (errors without a prefix). */
+static int open_dirs(pond *p)
+{
+    pond_buf tmp = POND_BUF_INIT, dir = POND_BUF_INIT;
+    int rc;
+
+    if ((rc = pond_fs_mkdir_p(p->data_dir)) < 0)
+        goto done;
+    if ((rc = pond_buf_printf(&tmp, "%s/tmp", p->path)) < 0 || (rc = pond_fs_mkdir_p(tmp.ptr)) < 0)
+        goto done;
+    if ((rc = pond_fs_mktemp_dir(tmp.ptr, "h", &dir)) < 0)
+        goto done;
+    if (!(p->tmp_dir = pond_buf_detach(&dir)))
+        rc = pond_error_oom();
+done:
+    pond_buf_free(&tmp);
+    pond_buf_free(&dir);
+    return rc;
+}
+
+/* Open the catalog read-write; DuckDB's lock conflict becomes POND_EBUSY. */
+static int open_catalog(pond *p)
+{
+    char *err = NULL;
+    int rc = POND_OK;
+
+    if (duckdb_open_ext(p->catalog_path, &p->db, NULL, &err) == DuckDBError) {
+        p->db = NULL;
+        if (err && strstr(err, "Conflicting lock")) {
+            long pid = lock_holder_pid(err);
+            if (pid > 0)
+                rc = pond_error_set(POND_EBUSY, "pond '%s' is in use by another process (pid %ld)",
+                                    p->path, pid);
+            else
+                rc = pond_error_set(POND_EBUSY, "pond '%s' is in use by another process", p->path);
+        } else {
+            rc = pond_error_set(POND_ERROR, "cannot open pond '%s': %s", p->path,
+                                err ? err : "cannot open the catalog");
+        }
+        goto done;
+    }
+    if (duckdb_connect(p->db, &p->con) == DuckDBError) {
+        p->con = NULL;
+        rc = pond_error_set(POND_ERROR, "cannot open pond '%s': cannot connect to the catalog",
+                            p->path);
+        goto done;
+    }
+    rc = store_catalog_check(p->con, p->path);
+done:
+    if (err)
+        duckdb_free(err);
+    return rc;
+}
+
 int pond_open(pond **out, const char *path, const char *command_line)
 {
     pond *p = NULL;
     pond_buf b = POND_BUF_INIT;
-    char *err = NULL;
     struct stat st;
     int rc = POND_OK;
 
@@ -170,14 +227,14 @@ int pond_open(pond **out, const char *path, const char *command_line)
         return pond_error_set(POND_EINVALID, "cannot open pond: no path given");
     if (!pond_fs_is_dir(path))
         return pond_error_set(POND_ENOTFOUND, "cannot open pond '%s': no such directory", path);
-    if (!(p = calloc(1, sizeof *p)))
-        return pond_error_oom();
-    if (!(p->path = dup_str(path)) || !(p->command = dup_str(command_line ? command_line : "")))
-        goto oom;
-    if (pond_buf_printf(&b, "%s/catalog.duckdb", path) < 0 || !(p->catalog_path = pond_buf_detach(&b)))
-        goto oom;
-    if (pond_buf_printf(&b, "%s/data", path) < 0 || !(p->data_dir = pond_buf_detach(&b)))
-        goto oom;
+    if (!(p = calloc(1, sizeof *p)) || !(p->path = dup_str(path)) ||
+        !(p->command = dup_str(command_line ? command_line : "")) ||
+        pond_buf_printf(&b, "%s/catalog.duckdb", path) < 0 ||
+        !(p->catalog_path = pond_buf_detach(&b)) || pond_buf_printf(&b, "%s/data", path) < 0 ||
+        !(p->data_dir = pond_buf_detach(&b))) {
+        rc = pond_error_oom();
+        goto done;
+    }
     if (stat(p->catalog_path, &st) != 0 || !S_ISREG(st.st_mode)) {
         rc = pond_error_set(POND_ENOTFOUND, "cannot open pond '%s': not a pond (no catalog.duckdb)",
                             path);
@@ -188,53 +245,15 @@ int pond_open(pond **out, const char *path, const char *command_line)
     p->registered = 1;
     p->cat_dev = st.st_dev;
     p->cat_ino = st.st_ino;
-    if (duckdb_open_ext(p->catalog_path, &p->db, NULL, &err) == DuckDBError) {
-        p->db = NULL;
-        if (err && strstr(err, "Conflicting lock")) {
-            long pid = lock_holder_pid(err);
-            if (pid > 0)
-                rc = pond_error_set(POND_EBUSY, "pond '%s' is in use by another process (pid %ld)",
-                                    path, pid);
-            else
-                rc = pond_error_set(POND_EBUSY, "pond '%s' is in use by another process", path);
-        } else {
-            rc = pond_error_set(POND_ERROR, "cannot open pond '%s': %s", path,
-                                err ? err : "cannot open the catalog");
-        }
+    if ((rc = open_catalog(p)) < 0)
         goto done;
-    }
-    if (duckdb_connect(p->db, &p->con) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot open pond '%s': cannot connect to the catalog",
-                            path);
+    if ((rc = open_dirs(p)) < 0) {
+        pond_error_wrap(rc, "cannot open pond '%s'", path);
         goto done;
-    }
-    if ((rc = store_catalog_check(p->con, path)) < 0)
-        goto done;
-    if ((rc = pond_fs_mkdir_p(p->data_dir)) < 0)
-        goto wrap;
-    if ((rc = pond_buf_printf(&b, "%s/tmp", path)) < 0 || (rc = pond_fs_mkdir_p(b.ptr)) < 0)
-        goto wrap;
-    {
-        pond_buf dir = POND_BUF_INIT;
-        rc = pond_fs_mktemp_dir(b.ptr, "h", &dir);
-        if (rc < 0 || !(p->tmp_dir = pond_buf_detach(&dir))) {
-            pond_buf_free(&dir);
-            if (rc >= 0)
-                rc = pond_error_oom();
-            goto wrap;
-        }
     }
     *out = p;
     p = NULL;
-    goto done;
-oom:
-    rc = pond_error_oom();
-    goto done;
-wrap:
-    pond_error_wrap(rc, "cannot open pond '%s'", path);
 done:
-    if (err)
-        duckdb_free(err);
     pond_buf_free(&b);
     pond_close(p);
     return rc;

@@ -40,32 +40,30 @@ static int days_in_month(int64_t y, int64_t m)
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
-int pond_time_parse(int64_t *out, const char *text)
+/* Parse s into *out; 0 when it is not a time of the accepted forms. */
+static int parse(const char *s, int64_t *out)
 {
-    const char *s = text;
     int64_t y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, oh = 0, om = 0;
     int sign = 0;
 
-    if (!s)
-        goto bad;
     if (!digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
         !digits(&s, 2, &d))
-        goto bad;
+        return 0;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-        goto bad;
+        return 0;
     if (*s == 'T' || *s == 't' || *s == ' ') {
         s++;
         if (!digits(&s, 2, &h) || *s++ != ':' || !digits(&s, 2, &mi))
-            goto bad;
+            return 0;
         if (*s == ':') {
             s++;
             if (!digits(&s, 2, &sec))
-                goto bad;
+                return 0;
             if (*s == '.') {
                 int n = 0;
                 s++;
                 if (*s < '0' || *s > '9')
-                    goto bad;
+                    return 0;
                 while (*s >= '0' && *s <= '9') {
                     if (n < 6) {
                         frac = frac * 10 + (*s - '0');
@@ -78,31 +76,36 @@ int pond_time_parse(int64_t *out, const char *text)
             }
         }
         if (h > 23 || mi > 59 || sec > 59)
-            goto bad;
+            return 0;
         if (*s == 'Z' || *s == 'z') {
             s++;
         } else if (*s == '+' || *s == '-') {
             sign = *s++ == '-' ? -1 : 1;
             if (!digits(&s, 2, &oh))
-                goto bad;
+                return 0;
             if (*s == ':') {
                 s++;
                 if (!digits(&s, 2, &om))
-                    goto bad;
+                    return 0;
             } else if (*s >= '0' && *s <= '9') {
                 if (!digits(&s, 2, &om))
-                    goto bad;
+                    return 0;
             }
             if (oh > 23 || om > 59)
-                goto bad;
+                return 0;
         }
     }
     if (*s)
-        goto bad;
+        return 0;
     *out = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
             sign * (oh * 3600 + om * 60)) * 1000000 + frac;
-    return POND_OK;
-bad:
+    return 1;
+}
+
+int pond_time_parse(int64_t *out, const char *text)
+{
+    if (text && parse(text, out))
+        return POND_OK;
     return pond_error_set(POND_EINVALID,
                           "invalid time '%s' (expected ISO-8601, e.g. 2024-07-20 or "
                           "2024-07-20T06:00:00Z)",

@@ -143,18 +143,17 @@ int store_txn_begin(pond *p, store_txn **out, const char *variables_json)
 
 int store_txn_commit(store_txn *txn)
 {
-    int rc;
+    int rc = insert_txn_row(txn, "committed");
 
-    if ((rc = insert_txn_row(txn, "committed")) < 0)
-        goto fail;
-    if ((rc = store_db_exec(txn->p->con, "cannot commit the transaction", "COMMIT")) < 0)
-        goto fail;
+    if (rc == POND_OK)
+        rc = store_db_exec(txn->p->con, "cannot commit the transaction", "COMMIT");
+    if (rc < 0) {
+        store_txn_abort(txn);
+        return rc;
+    }
     txn->p->txn = NULL;
     txn_free(txn);
     return POND_OK;
-fail:
-    store_txn_abort(txn);
-    return rc;
 }
 
 void store_txn_abort(store_txn *txn)
