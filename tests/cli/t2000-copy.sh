@@ -87,6 +87,15 @@ check_contains "--timestamp-column chooses the column" "$(cat "$OUT")" "timestam
 check_contains "the time range follows it" "$(cat "$OUT")" \
     "2024-01-01T00:10:00Z .. 2024-01-01T00:20:00Z"
 
+# --- --format series under any name, and Parquet in as a table ----------------------------
+expect_ok pond copy --format series "$TMP/week2.csv" /plain-name
+expect_ok pond describe /plain-name
+check_contains "--format series under any name" "$(cat "$OUT")" "file:series"
+expect_ok pond copy --format table "$TMP/v2.parquet" /levels
+pond copy /levels "host:$TMP/levels.parquet" >/dev/null
+check_eq "Parquet in as a table reads back the same" "$(rows "$TMP/v2.parquet")" \
+    "$(rows "$TMP/levels.parquet")"
+
 # --- tables ------------------------------------------------------------------------------
 printf 'site,lat,lon\nBDock,38.3,-123.07\nNoyo,39.43,-123.8\n' >"$TMP/sites1.csv"
 printf 'site,lat,lon\nBDock,38.3,-123.07\nNoyo,39.43,-123.8\nCaspar,39.36,-123.82\n' >"$TMP/sites2.csv"

@@ -124,6 +124,8 @@ expect_ok pond cat -f control "$first" --format csv
 check_contains "a control entry cats as the log record" "$(cat "$OUT")" "pond"
 expect_ok pond --pond "$POND" list --fs control '/**'
 check_eq "list --fs control is the same as -f control" "$ctl" "$(cat "$OUT")"
+expect_ok pond copy -f control "$first" "host:$TMP/txn.csv"
+check_contains "copy -f control copies a log record out" "$(cat "$TMP/txn.csv")" "committed"
 expect_fail 2 "bogus" pond list -f bogus
 check_eq "reading the control file system wrote no transaction" "$ntxn" "$(pond show | wc -l)"
 
