@@ -57,9 +57,13 @@ int store_content_add(store_txn *txn, const char *tmp_path, store_content *out)
         goto done;
     existed = stat(dest.ptr, &st) == 0;
     if (existed && S_ISREG(st.st_mode) && st.st_size == out->size) {
-        /* the same content is already stored (or left by a crash, whole: renames are atomic) */
-        remove(tmp_path);
-        goto done;
+        /* the same content may be stored already (or left whole by a crash: renames are
+         * atomic); a damaged copy is replaced below, which also heals its older versions */
+        char have[65];
+        if (store_sha256_file(dest.ptr, have, NULL) == POND_OK && strcmp(have, out->sha256) == 0) {
+            remove(tmp_path);
+            goto done;
+        }
     }
     if (!pond_fs_is_dir(dir.ptr)) {
         if ((rc = pond_fs_mkdir_p(dir.ptr)) < 0)

@@ -33,8 +33,8 @@ int store_is_parquet(const char *path)
     return yes;
 }
 
-/* Rewrite src (CSV or Parquet) as the Parquet file dst. */
-static int convert_to_parquet(pond *p, const char *src, const char *dst)
+/* Rewrite src (CSV or Parquet) as the Parquet file dst; errors name the source as shown. */
+static int convert_to_parquet(pond *p, const char *src, const char *shown, const char *dst)
 {
     pond_buf ctx = POND_BUF_INIT, sql = POND_BUF_INIT;
     const char *params[2] = {src, dst};
@@ -42,24 +42,27 @@ static int convert_to_parquet(pond *p, const char *src, const char *dst)
     int rc;
 
     if (store_is_parquet(src)) {
-        if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", src)) < 0)
+        if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", shown)) < 0)
             goto done;
         rc = store_work_run(p, POND_EINVALID, ctx.ptr,
-                      "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)", params, 2,
-                      NULL);
+                            "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)",
+                            params, 2, NULL);
         goto done;
     }
     if ((rc = store_csv_check(src, &delim)) < 0) {
-        pond_error_wrap(rc, "cannot read CSV '%s'", src);
+        pond_error_wrap(rc, "cannot read CSV '%s'", shown);
         goto done;
     }
-    if ((rc = pond_buf_printf(&ctx, "cannot read CSV '%s'", src)) < 0)
+    if ((rc = pond_buf_printf(&ctx, "cannot read CSV '%s'", shown)) < 0)
         goto done;
     /* delim is one of four fixed characters, never user text */
     rc = pond_buf_printf(&sql,
                          "COPY (SELECT * FROM read_csv($1, header = true, skip = 0, "
                          "quote = '\"', escape = '\"', delim = %s)) TO $2 (FORMAT PARQUET)",
-                         delim == '\t' ? "chr(9)" : delim == ';' ? "';'" : delim == '|' ? "'|'" : "','");
+                         delim == '\t'  ? "chr(9)"
+                         : delim == ';' ? "';'"
+                         : delim == '|' ? "'|'"
+                                        : "','");
     if (rc < 0)
         goto done;
     rc = store_work_run(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL);
@@ -96,8 +99,9 @@ static int read_columns(pond *p, const char *parquet, column_list *out)
 
     memset(out, 0, sizeof *out);
     rc = store_work_run(p, POND_ERROR, "cannot read the schema of a content file",
-                  "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($1))",
-                  params, 1, &rows);
+                        "SELECT column_name, column_type FROM "
+                        "(DESCRIBE SELECT * FROM read_parquet($1))",
+                        params, 1, &rows);
     if (rc < 0)
         return rc;
     while (store_rows_next(&rows)) {
@@ -265,6 +269,9 @@ static int series_stats(pond *p, plan *pl, const char *parquet, const column_lis
 
     memset(&rows, 0, sizeof rows);
     if (pl->exists) {
+        if (!pl->entry.timestamp_column)
+            return pond_error_set(POND_ECORRUPT, "series '%s' has no timestamp column in the "
+                                                 "catalog", pl->target);
         if (wanted && strcmp(wanted, pl->entry.timestamp_column) != 0)
             return pond_error_set(POND_EINVALID,
                                   "cannot append '%s' to '%s': the series' timestamp column is "
@@ -290,15 +297,15 @@ static int series_stats(pond *p, plan *pl, const char *parquet, const column_lis
                                   pl->src, pl->target, cols->names[ts], cols->types[ts], had);
     }
     params[0] = cols->names[ts];
-    if ((rc = store_work_run(p, POND_ERROR, "cannot read a content file", "SET VARIABLE pond_ts = $1",
-                       params, 1, NULL)) < 0)
+    if ((rc = store_work_run(p, POND_ERROR, "cannot read a content file",
+                             "SET VARIABLE pond_ts = $1", params, 1, NULL)) < 0)
         return rc;
     params[0] = parquet;
     rc = store_work_run(p, POND_ERROR, "cannot read a content file",
-                  "SELECT count(*), count(*) - count(c), epoch_us(min(c)::TIMESTAMP), "
-                  "epoch_us(max(c)::TIMESTAMP) FROM (SELECT COLUMNS(x -> x = "
-                  "getvariable('pond_ts')) AS c FROM read_parquet($1))",
-                  params, 1, &rows);
+                        "SELECT count(*), count(*) - count(c), epoch_us(min(c)::TIMESTAMP), "
+                        "epoch_us(max(c)::TIMESTAMP) FROM (SELECT COLUMNS(x -> x = "
+                        "getvariable('pond_ts')) AS c FROM read_parquet($1))",
+                        params, 1, &rows);
     if (rc < 0)
         return rc;
     if (!store_rows_next(&rows)) {
@@ -327,7 +334,7 @@ static int row_count(pond *p, const char *parquet, int64_t *out)
     const char *params[1] = {parquet};
     store_rows rows;
     int rc = store_work_run(p, POND_ERROR, "cannot read a content file",
-                      "SELECT count(*) FROM read_parquet($1)", params, 1, &rows);
+                            "SELECT count(*) FROM read_parquet($1)", params, 1, &rows);
     if (rc < 0)
         return rc;
     *out = store_rows_next(&rows) ? store_rows_i64(&rows, 0, NULL) : 0;
@@ -354,7 +361,8 @@ static pond_entry_type type_for(const pond_copy_options *opts, const char *targe
 static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
                     const pond_copy_options *opts)
 {
-    pond_buf tmp = POND_BUF_INIT;
+    pond_buf tmp = POND_BUF_INIT, spool = POND_BUF_INIT;
+    const char *read_path = pl->src;
     store_version v;
     store_content content;
     column_list cols;
@@ -397,6 +405,12 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     } else {
         pl->type = type_for(opts, pl->target);
     }
+    if (opts && opts->timestamp_column && pl->type != POND_ENTRY_SERIES) {
+        rc = pond_error_set(POND_EINVALID, "cannot copy '%s' to '%s': a timestamp column applies "
+                                           "to series only, this is a %s",
+                            pl->src, pl->target, pond_entry_type_name(pl->type));
+        goto done;
+    }
     if ((rc = store_tmp_path(p, "in", pl->type == POND_ENTRY_DATA ? "" : ".parquet", &tmp)) < 0)
         goto done;
     if (pl->type == POND_ENTRY_DATA) {
@@ -404,7 +418,15 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
             goto done;
         v.row_count = -1;
     } else {
-        if ((rc = store_work_open(p)) < 0 || (rc = convert_to_parquet(p, pl->src, tmp.ptr)) < 0)
+        if (!S_ISREG(st.st_mode)) {
+            /* a pipe or device is read once, into tmp/, since a source is read more than once */
+            if ((rc = store_tmp_path(p, "spool", "", &spool)) < 0 ||
+                (rc = pond_fs_copy_file(pl->src, spool.ptr)) < 0)
+                goto done;
+            read_path = spool.ptr;
+        }
+        if ((rc = store_work_open(p)) < 0 ||
+            (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr)) < 0)
             goto done;
         if ((rc = read_columns(p, tmp.ptr, &cols)) < 0 || (rc = columns_json(&cols, &v.schema)) < 0)
             goto done;
@@ -429,6 +451,9 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
 done:
     if (rc < 0 && tmp.len)
         remove(tmp.ptr);
+    if (spool.len)
+        remove(spool.ptr);
+    pond_buf_free(&spool);
     free(v.schema);
     free(v.ts_type);
     free(ts_col);

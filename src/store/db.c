@@ -24,8 +24,12 @@ int store_db_prepare(duckdb_connection con, const char *what, const char *sql,
                      duckdb_prepared_statement *out)
 {
     if (duckdb_prepare(con, sql, out) == DuckDBError) {
-        const char *msg = duckdb_prepare_error(*out);
-        return pond_error_set(POND_ERROR, "%s: %s", what, msg ? msg : "cannot prepare");
+        pond_buf msg = POND_BUF_INIT;
+        int rc;
+        store_db_condense(duckdb_prepare_error(*out), &msg);
+        rc = pond_error_set(POND_ERROR, "%s: %s", what, msg.ptr);
+        pond_buf_free(&msg);
+        return rc;
     }
     return POND_OK;
 }
@@ -166,6 +170,11 @@ int store_work_open(pond *p)
                             duckdb_result_error(&res));
     duckdb_destroy_result(&res);
 done:
+    if (rc < 0 && p->work_open) {
+        duckdb_disconnect(&p->work);
+        duckdb_close(&p->work_db);
+        p->work_open = 0;
+    }
     duckdb_destroy_prepare(&stmt);
     pond_buf_free(&spill);
     return rc;
@@ -181,11 +190,13 @@ int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out)
  * line: "CSV Error on Line: 7; Original Line: 1,2,3; Expected Number of Columns: 2 Found: 3". */
 void store_db_condense(const char *msg, pond_buf *out)
 {
-    const char *end = msg + strlen(msg);
-    const char *cut;
     static const char *const stops[] = {"\nPossible fixes", "\n\n", "\nLINE "};
+    const char *end, *cut;
     size_t i;
 
+    if (!msg)
+        msg = "unknown error";
+    end = msg + strlen(msg);
     for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
         if ((cut = strstr(msg, stops[i])) && cut < end)
             end = cut;
@@ -201,7 +212,7 @@ void store_db_condense(const char *msg, pond_buf *out)
 
 /* Run a work-database statement with varchar parameters; failure -> code, "<ctx>: <msg>". */
 int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
-                    size_t nparams, store_rows *rows)
+                   size_t nparams, store_rows *rows)
 {
     duckdb_prepared_statement stmt = NULL;
     store_rows local;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "pond.h"
@@ -364,6 +366,33 @@ TEST(csv_dialects)
     rm_rf(dir);
 }
 
+TEST(series_from_a_pipe)
+{
+    pond *p = fresh_pond();
+    char fifo[400];
+    const char *srcs[1] = {fifo};
+    got_list l;
+    pid_t pid;
+
+    snprintf(fifo, sizeof fifo, "%s/pipe.csv", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    pid = fork();
+    if (pid == 0) {
+        FILE *f = fopen(fifo, "w");
+        if (f) {
+            fputs(csv1, f);
+            fclose(f);
+        }
+        _exit(0);
+    }
+    CHECK(pond_copy_in(p, srcs, 1, "/piped.series", NULL) == POND_OK);
+    waitpid(pid, NULL, 0);
+    CHECK(glob_into(p, POND_FS_DATA, "/piped.series", POND_WITH_VERSIONS, &l) == POND_OK);
+    CHECK(l.n == 1 && l.e[0].v[0].row_count == 3 && l.e[0].v[0].has_time);
+    pond_close(p);
+    rm_rf(dir);
+}
+
 TEST(time_parse)
 {
     int64_t t = 0;
@@ -406,6 +435,7 @@ int main(void)
     RUN(timestamp_column_errors);
     RUN(bad_sources);
     RUN(csv_dialects);
+    RUN(series_from_a_pipe);
     RUN(time_parse);
     RUN(names);
     return check_done();
