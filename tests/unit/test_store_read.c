@@ -96,6 +96,10 @@ TEST(cat_time_bounds_and_sql)
     CHECK(strncmp(pond_error_last(), "sql error: ", 11) == 0);
     CHECK(strstr(pond_error_last(), "nosuchcolumn") != NULL);
     free(out);
+    o.sql = "SELECT CAST('x' || temp AS INTEGER) FROM series";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "sql error: Conversion Error") != NULL);
+    free(out);
     o.sql = "DROP VIEW series";
     CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
     free(out);
