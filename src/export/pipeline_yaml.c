@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include "export/pipeline.h"
+#include "export/sql_check.h"
 #include "export/sql_params.h"
 #include "export/temporal.h"
 #include "export/template_spec.h"
@@ -40,67 +41,12 @@ static const char *const custom_query_keys[] = { "name", "type", "sql", "output_
 static const char *const template_keys[] = { "name", "type", "template_spec", "vars", NULL };
 static const char *const var_keys[] = { "key", "value", NULL };
 
-/* export_metadata as the context makes it (context.c): the scratch copy must match it. */
-static const char *const scratch_metadata_ddl =
-    "CREATE TABLE export_metadata ("
-    " pattern VARCHAR NOT NULL,"
-    " capture_group INTEGER NOT NULL,"
-    " capture_value VARCHAR NOT NULL,"
-    " file_path VARCHAR NOT NULL,"
-    " start_time BIGINT,"
-    " end_time BIGINT,"
-    " row_count BIGINT,"
-    " export_stage INTEGER NOT NULL,"
-    " source_path VARCHAR)";
-
-/* The scratch database of the table checks. */
-typedef struct scratch {
-    duckdb_database db;
-    duckdb_connection con;
-    int open;
-    int unchecked; /* an earlier custom stage could not be tried: stop judging tables */
-} scratch;
-
 typedef struct loader {
     pond_yaml *y;
     pond_pipeline *pl;
-    scratch sc;
+    pond_sql_scratch sc;
     pond_buf label; /* "stage N 'name'" of the stage being loaded */
 } loader;
-
-static int scratch_open(scratch *sc)
-{
-    duckdb_result res;
-    int rc = POND_OK;
-    if (duckdb_open(NULL, &sc->db) == DuckDBError)
-        return pond_error_set(POND_ERROR, "cannot open an in-memory duckdb database");
-    if (duckdb_connect(sc->db, &sc->con) == DuckDBError) {
-        duckdb_close(&sc->db);
-        return pond_error_set(POND_ERROR, "cannot connect to an in-memory duckdb database");
-    }
-    sc->open = 1;
-    if (duckdb_query(sc->con, scratch_metadata_ddl, &res) == DuckDBError)
-        rc = pond_error_set(POND_ERROR, "cannot create export_metadata: %s",
-                            duckdb_result_error(&res));
-    duckdb_destroy_result(&res);
-    return rc;
-}
-
-static void scratch_close(scratch *sc)
-{
-    if (!sc->open)
-        return;
-    duckdb_disconnect(&sc->con);
-    duckdb_close(&sc->db);
-    sc->open = 0;
-}
-
-/* 1 if DuckDB's message is one the pipeline file can be blamed for before the run. */
-static int static_error(const char *msg)
-{
-    return msg && (!strncmp(msg, "Catalog Error", 13) || !strncmp(msg, "Binder Error", 12) ||
-                   !strncmp(msg, "Parser Error", 12));
-}
 
 /* Report DuckDB's message at node n of file y (or of a spec file at line/col). */
 static int sql_error_at(pond_yaml *y, yaml_node_t *n, const char *label, const char *what,
@@ -140,7 +86,7 @@ static int check_custom_sql(loader *L, yaml_node_t *sql_node, const pond_stage *
     have_res = 1;
     if (duckdb_query(L->sc.con, sql.ptr, &res) == DuckDBError) {
         const char *msg = duckdb_result_error(&res);
-        if (static_error(msg))
+        if (pond_export__scratch_static_error(msg))
             rc = sql_error_at(L->y, sql_node, L->label.ptr, "sql error", msg);
         else
             L->sc.unchecked = 1;
@@ -150,51 +96,6 @@ done:
         duckdb_destroy_result(&res);
     if (ext)
         duckdb_destroy_extracted(&ext);
-    pond_buf_free(&sql);
-    return rc;
-}
-
-/* Prepare each collection's query (parameters rewritten as at run time) in the scratch
- * database; errors point at the query in the spec file. */
-static int check_template_queries(loader *L, const pond_template_spec *spec)
-{
-    int rc = POND_OK;
-    pond_buf sql = POND_BUF_INIT;
-
-    for (size_t i = 0; i < spec->ncollections && rc == POND_OK && !L->sc.unchecked; i++) {
-        const pond_collection *c = &spec->collections[i];
-        if (!c->query)
-            continue;
-        duckdb_prepared_statement ps = NULL;
-        if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
-            break;
-        if (duckdb_prepare(L->sc.con, sql.ptr, &ps) == DuckDBError) {
-            const char *msg = duckdb_prepare_error(ps);
-            if (static_error(msg)) {
-                pond_buf text = POND_BUF_INIT;
-                pond_export__sql_error_text(&text, msg);
-                rc = pond_error_set(POND_EINVALID, "%s:%d:%d: %s, collection '%s': query: %s",
-                                    spec->path, c->query_line, c->query_column, L->label.ptr,
-                                    c->name, text.ptr);
-                pond_buf_free(&text);
-            }
-        } else {
-            /* Parameter names are judged here too: only $pattern, $files and $0, $1… exist. */
-            idx_t np = duckdb_nparams(ps);
-            for (idx_t k = 1; k <= np && rc == POND_OK; k++) {
-                const char *name = duckdb_parameter_name(ps, k);
-                if (name && !pond_export__sql_param_known(name))
-                    rc = pond_error_set(POND_EINVALID,
-                                        "%s:%d:%d: %s, collection '%s': query: unknown "
-                                        "parameter $%s (a query may use $pattern, $files and "
-                                        "$0, $1…)",
-                                        spec->path, c->query_line, c->query_column,
-                                        L->label.ptr, c->name, name);
-                duckdb_free((void *)name);
-            }
-        }
-        duckdb_destroy_prepare(&ps);
-    }
     pond_buf_free(&sql);
     return rc;
 }
@@ -306,7 +207,7 @@ static int load_template_stage(loader *L, yaml_node_t *n, pond_stage *st)
         goto done;
     if ((rc = pond_yaml_resolve_path(pond_yaml_path(L->y), rel, &st->template_spec_path)))
         goto done;
-    if ((rc = pond_template_spec_load(&st->spec, st->template_spec_path)) != POND_OK) {
+    if ((rc = pond_template_spec__load(&st->spec, st->template_spec_path)) != POND_OK) {
         /* A spec that cannot be read is this file's fault; one with errors inside carries
          * its own file:line:column. */
         if (rc == POND_ENOTFOUND || rc == POND_ERROR)
@@ -342,7 +243,8 @@ static int load_template_stage(loader *L, yaml_node_t *n, pond_stage *st)
                 }
         }
     }
-    rc = check_template_queries(L, st->spec);
+    rc = L->sc.unchecked ? POND_OK
+                         : pond_export__scratch_check_queries(&L->sc, st->spec, what);
 done:
     free(rel);
     return rc;
@@ -431,7 +333,7 @@ int pond_pipeline_load(pond_pipeline **out, const char *path)
         rc = pond_error_oom();
         goto done;
     }
-    if ((rc = scratch_open(&L.sc)) != POND_OK)
+    if ((rc = pond_export__scratch_open(&L.sc)) != POND_OK)
         goto done;
     for (size_t i = 0; i < n; i++) {
         L.pl->nstages = i + 1;
@@ -442,7 +344,7 @@ int pond_pipeline_load(pond_pipeline **out, const char *path)
     L.pl = NULL;
 
 done:
-    scratch_close(&L.sc);
+    pond_export__scratch_close(&L.sc);
     pond_buf_free(&L.label);
     pond_yaml_free(L.y);
     pond_pipeline_free(L.pl);

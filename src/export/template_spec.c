@@ -7,11 +7,14 @@
  * each template file exists and parses.  Every message is "<file>:<line>:<column>: …" at the
  * node at fault; a template's syntax error is "<template file>:<line>:<column>: …".
  * Partials and parents ({{> name}}, {{< name}}) are the files name.mustache beside the
- * template; they are read when a render first needs them.
+ * template; they are read when a render first needs them.  Loaded on its own (--template),
+ * a spec's queries are also prepared against export_metadata (sql_check.h); a pipeline
+ * checks them itself against the tables of the stages before (pipeline_yaml.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "export/sql_check.h"
 #include "export/template_spec.h"
 #include "export/yaml_doc.h"
 #include "glob/glob.h"
@@ -190,7 +193,7 @@ done:
     return rc;
 }
 
-int pond_template_spec_load(pond_template_spec **out, const char *path)
+int pond_template_spec__load(pond_template_spec **out, const char *path)
 {
     int rc = POND_OK;
     pond_yaml *y = NULL;
@@ -245,6 +248,28 @@ int pond_template_spec_load(pond_template_spec **out, const char *path)
 
 done:
     pond_yaml_free(y);
+    pond_template_spec_free(spec);
+    return rc;
+}
+
+int pond_template_spec_load(pond_template_spec **out, const char *path)
+{
+    int rc;
+    pond_sql_scratch sc = { 0 };
+    pond_template_spec *spec = NULL;
+
+    *out = NULL;
+    if ((rc = pond_template_spec__load(&spec, path)) != POND_OK)
+        goto done;
+    /* On its own (--template), a spec follows the data export: its queries see
+     * export_metadata only. */
+    if ((rc = pond_export__scratch_open(&sc)) != POND_OK ||
+        (rc = pond_export__scratch_check_queries(&sc, spec, NULL)) != POND_OK)
+        goto done;
+    *out = spec;
+    spec = NULL;
+done:
+    pond_export__scratch_close(&sc);
     pond_template_spec_free(spec);
     return rc;
 }

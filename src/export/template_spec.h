@@ -36,8 +36,13 @@ struct pond_template_spec {
 };
 typedef struct pond_template_spec pond_template_spec;
 
-/* Load, validate and parse the templates of the spec at path. */
+/* Load, validate and parse the templates of the spec at path; its queries are checked
+ * against export_metadata alone (the spec of --template). */
 int pond_template_spec_load(pond_template_spec **out, const char *path);
+
+/* As pond_template_spec_load without the query check (the pipeline loader checks queries
+ * against the tables of the stages before). */
+int pond_template_spec__load(pond_template_spec **out, const char *path);
 
 void pond_template_spec_free(pond_template_spec *spec);
 

@@ -45,6 +45,8 @@ check_eq "invalid pipelines ran no stage" "" "$(grep 'stage 1/' "$ERR" || true)"
 check_eq "invalid pipelines left DIR as it was" "$before" "$(state "$TMP/out")"
 expect_fail 1 "$FIX/bad/spec_bad_capture.yaml:4:18: collection 1 'site pages': out_pattern 'sites/\$1.html' uses \$1" \
     pond export -p '/sites/*/res=1d.series' -d "$TMP/new" --template "$FIX/bad/spec_bad_capture.yaml"
+expect_fail 1 "$FIX/bad/ok-spec.yaml:6:12: collection 'index': query: Catalog Error: Table with name site_index does not exist!" \
+    pond export -p '/sites/*/res=1d.series' -d "$TMP/new" --template "$FIX/bad/ok-spec.yaml"
 check_eq "invalid --template spec: DIR not created" "no" "$([ -e "$TMP/new" ] && echo yes || echo no)"
 
 # --- a SQL error in stage 3, after stages 1 and 2 wrote and recorded their output ------------

@@ -207,6 +207,10 @@ TEST(template_spec_errors)
     CHECK(expect_error("bad/spec_out_escape.yaml", 1,
                        "bad/spec_out_escape.yaml:4:18: collection 1 'pages': out_pattern "
                        "'../$0.html' has an empty, '.' or '..' component"));
+    /* on its own (--template), a spec's queries see export_metadata only */
+    CHECK(expect_error("bad/ok-spec.yaml", 1,
+                       "bad/ok-spec.yaml:6:12: collection 'index': query: Catalog Error: Table "
+                       "with name site_index does not exist!"));
     CHECK(expect_error("bad/missing-template-spec.yaml", 1,
                        "bad/missing-template-spec.yaml:5:15: collection 1 'index': cannot read "
                        "template: …"));

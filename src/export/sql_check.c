@@ -1,0 +1,102 @@
+/*
+ * export/sql_check.c: the scratch database that stage SQL is checked against before a run
+ * (see sql_check.h).
+ */
+#include <string.h>
+#include "export/sql_check.h"
+#include "export/sql_params.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* export_metadata as the context makes it (context.c): the scratch copy must match it. */
+static const char *const scratch_metadata_ddl =
+    "CREATE TABLE export_metadata ("
+    " pattern VARCHAR NOT NULL,"
+    " capture_group INTEGER NOT NULL,"
+    " capture_value VARCHAR NOT NULL,"
+    " file_path VARCHAR NOT NULL,"
+    " start_time BIGINT,"
+    " end_time BIGINT,"
+    " row_count BIGINT,"
+    " export_stage INTEGER NOT NULL,"
+    " source_path VARCHAR)";
+
+int pond_export__scratch_open(pond_sql_scratch *sc)
+{
+    duckdb_result res;
+    int rc = POND_OK;
+    memset(sc, 0, sizeof *sc);
+    if (duckdb_open(NULL, &sc->db) == DuckDBError)
+        return pond_error_set(POND_ERROR, "cannot open an in-memory duckdb database");
+    if (duckdb_connect(sc->db, &sc->con) == DuckDBError) {
+        duckdb_close(&sc->db);
+        return pond_error_set(POND_ERROR, "cannot connect to an in-memory duckdb database");
+    }
+    sc->open = 1;
+    if (duckdb_query(sc->con, scratch_metadata_ddl, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot create export_metadata: %s",
+                            duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
+void pond_export__scratch_close(pond_sql_scratch *sc)
+{
+    if (!sc || !sc->open)
+        return;
+    duckdb_disconnect(&sc->con);
+    duckdb_close(&sc->db);
+    sc->open = 0;
+}
+
+int pond_export__scratch_static_error(const char *msg)
+{
+    return msg && (!strncmp(msg, "Catalog Error", 13) || !strncmp(msg, "Binder Error", 12) ||
+                   !strncmp(msg, "Parser Error", 12));
+}
+
+int pond_export__scratch_check_queries(pond_sql_scratch *sc, const pond_template_spec *spec,
+                                       const char *stage)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, text = POND_BUF_INIT;
+    const char *sep = stage ? ", " : "";
+
+    if (!stage)
+        stage = "";
+    for (size_t i = 0; i < spec->ncollections && rc == POND_OK && !sc->unchecked; i++) {
+        const pond_collection *c = &spec->collections[i];
+        duckdb_prepared_statement ps = NULL;
+        if (!c->query)
+            continue;
+        if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
+            break;
+        if (duckdb_prepare(sc->con, sql.ptr, &ps) == DuckDBError) {
+            const char *msg = duckdb_prepare_error(ps);
+            if (pond_export__scratch_static_error(msg)) {
+                pond_export__sql_error_text(&text, msg);
+                rc = pond_error_set(POND_EINVALID, "%s:%d:%d: %s%scollection '%s': query: %s",
+                                    spec->path, c->query_line, c->query_column, stage, sep,
+                                    c->name, text.ptr);
+            }
+        } else {
+            /* Parameter names are judged here too: only $pattern, $files and $0, $1… exist. */
+            idx_t np = duckdb_nparams(ps);
+            for (idx_t k = 1; k <= np && rc == POND_OK; k++) {
+                const char *name = duckdb_parameter_name(ps, k);
+                if (name && !pond_export__sql_param_known(name))
+                    rc = pond_error_set(POND_EINVALID,
+                                        "%s:%d:%d: %s%scollection '%s': query: unknown "
+                                        "parameter $%s (a query may use $pattern, $files and "
+                                        "$0, $1…)",
+                                        spec->path, c->query_line, c->query_column, stage, sep,
+                                        c->name, name);
+                duckdb_free((void *)name);
+            }
+        }
+        duckdb_destroy_prepare(&ps);
+    }
+    pond_buf_free(&sql);
+    pond_buf_free(&text);
+    return rc;
+}
