@@ -270,7 +270,7 @@ done:
 
 /* The collection's export_metadata rows from earlier stages, grouped into outputs. */
 static int plan_outputs(outputs *o, pond_export_ctx *ctx, const pond_collection *c,
-                        int stage_no, const char *label)
+                        int stage_no, const char *label, size_t *nmatched)
 {
     int rc = POND_OK;
     duckdb_prepared_statement ps = NULL;
@@ -311,6 +311,7 @@ static int plan_outputs(outputs *o, pond_export_ctx *ctx, const pond_collection 
         goto done;
 
     size_t n = json_array_size(rows), from = 0;
+    *nmatched = n;
     for (size_t i = 1; i <= n && rc == POND_OK; i++) {
         const char *a = json_string_value(json_object_get(json_array_get(rows, from), "file_path"));
         const char *b = i < n ? json_string_value(json_object_get(json_array_get(rows, i),
@@ -446,11 +447,16 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     pond_buf staged = POND_BUF_INIT;
     const pond_export_options *opts = pond_export_ctx_options(ctx);
     int dry = pond_export_ctx_dry_run(ctx);
+    size_t nmatched = 0;
 
     if ((rc = pond_buf_printf(&label, "collection '%s'", c->name)) != POND_OK)
         goto done;
-    if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr)) != POND_OK)
+    if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr, &nmatched)) != POND_OK)
         goto done;
+    if (nmatched == 0)
+        pond_export_ctx_log(ctx, "  note: collection '%s': no export_metadata rows have pattern "
+                                 "'%s' (an in_pattern is a -p/patterns entry, exactly as "
+                                 "given)\n", c->name, c->in_pattern);
     if (c->query) {
         if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
             goto done;

@@ -94,6 +94,15 @@ check_eq "--template: \$files reads the page's own Parquet files" "30 rows in 1 
 check_eq "--template: \$files for Noyo" "10 rows in 1 file(s), last 2024-07-29T00:00:00, mean 10.45" \
     "$(cat "$TMP/tmpl/q/Noyo.data.txt")"
 
+# --- shared captures, one page without '$', and a collection whose in_pattern matches nothing
+expect_ok pond export -p '/sites/*/*.series' -d "$TMP/shared" --template "$FIX/stage/shared-spec.yaml"
+check_contains "no rows for an in_pattern: a note" "$(cat "$ERR")" \
+    "note: collection 'nothing matches': no export_metadata rows have pattern '/nowhere/*.series'"
+check_eq "one page without '\$' even with no rows" "path=empty.html root= pattern=/nowhere/*.series caps= rows=" \
+    "$(cat "$TMP/shared/empty.html")"
+check_eq "pages per site: its export_metadata rows, one per (file, capture)" "path=sites/Noyo/index.html root=../../ pattern=/sites/*/*.series caps=[Noyo][res=1d] rows=(Noyo/res=1d/data.parquet)(Noyo/res=1d/data.parquet)" \
+    "$(cat "$TMP/shared/sites/Noyo/index.html")"
+
 # --- --dry-run lists pages and writes nothing ---------------------------------------------
 expect_ok pond export -d "$TMP/dry" --pipeline "$FIX/site/pipeline.yaml" --dry-run
 check_contains "dry run lists a page" "$(cat "$OUT")" "$TMP/dry/sites/Noyo.html"
