@@ -113,11 +113,14 @@ static int check_out_pattern(pond_yaml *y, yaml_node_t *at, const char *what, co
                                           "capture number ($0, $1…; '$$' for '$')", what, op);
         char *end;
         long k = strtol(p + 1, &end, 10);
-        if (ncaps >= 0 && k >= ncaps)
+        if (ncaps == 0)
             return pond_yaml_error(y, at, "%s: out_pattern '%s' uses $%ld but in_pattern '%s' "
-                                          "captures %s%d value%s",
-                                   what, op, k, in_pattern, ncaps ? "$0… only, " : "", ncaps,
-                                   ncaps == 1 ? "" : "s");
+                                          "makes no captures", what, op, k, in_pattern);
+        if (ncaps > 0 && k >= ncaps)
+            return pond_yaml_error(y, at, "%s: out_pattern '%s' uses $%ld but in_pattern '%s' "
+                                          "makes %d capture%s ($0%s%.0d)",
+                                   what, op, k, in_pattern, ncaps, ncaps == 1 ? "" : "s",
+                                   ncaps > 1 ? "…$" : "", ncaps > 1 ? ncaps - 1 : 0);
         p = end - 1;
     }
     return POND_OK;

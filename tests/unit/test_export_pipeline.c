@@ -196,8 +196,8 @@ TEST(template_spec_errors)
 {
     CHECK(expect_error("bad/spec_bad_capture.yaml", 1,
                        "bad/spec_bad_capture.yaml:4:18: collection 1 'site pages': out_pattern "
-                       "'sites/$1.html' uses $1 but in_pattern '/sites/*/res=1d.series' captures "
-                       "$0… only, 1 value"));
+                       "'sites/$1.html' uses $1 but in_pattern '/sites/*/res=1d.series' makes 1 "
+                       "capture ($0)"));
     CHECK(expect_error("bad/spec_duplicate_name.yaml", 1,
                        "bad/spec_duplicate_name.yaml:6:11: collection 2: name 'pages' is already "
                        "used by collection 1 (line 2)"));
