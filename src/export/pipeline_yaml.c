@@ -19,7 +19,7 @@
  *     DuckDB's parser, catalog and binder errors (unknown table, unknown column, syntax) are
  *     reported at the sql/query node.  Any other failure (e.g. a read_parquet of a file that
  *     only exists once the export ran) cannot be judged before the run: it is left to the
- *     run, and later stages' SQL is then not checked against tables either.
+ *     run, and later stages' SQL is then not checked against tables either (sql_check.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +48,7 @@ typedef struct loader {
     pond_buf label; /* "stage N 'name'" of the stage being loaded */
 } loader;
 
-/* Report DuckDB's message at node n of file y (or of a spec file at line/col). */
+/* Report DuckDB's message (on one line) at node n of file y. */
 static int sql_error_at(pond_yaml *y, yaml_node_t *n, const char *label, const char *what,
                         const char *msg)
 {
