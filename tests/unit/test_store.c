@@ -393,6 +393,43 @@ TEST(series_from_a_pipe)
     rm_rf(dir);
 }
 
+/* Content files under the pond's data/. */
+static int count_data_files(void)
+{
+    char cmd[600], *out;
+    int n;
+    snprintf(cmd, sizeof cmd, "find '%s/data' -type f | wc -l", pdir);
+    out = run_out(cmd);
+    n = atoi(out);
+    free(out);
+    return n;
+}
+
+TEST(failed_copy_leaves_nothing)
+{
+    pond *p = fresh_pond();
+    char good[400], bad[400];
+    const char *srcs[2] = {good, bad};
+    pond_copy_options series = {POND_COPY_SERIES, NULL};
+    got_list l;
+    int before;
+
+    host(good, sizeof good, "good.csv", csv1);
+    host(bad, sizeof bad, "bad.csv", "timestamp,v\n2024-01-01 00:00:00,1\n,2\n");
+    CHECK(pond_mkdir(p, "/d", 0) == POND_OK);
+    before = count_data_files();
+    /* the first source is converted and stored, the second fails: all of it is undone */
+    CHECK(pond_copy_in(p, srcs, 2, "/d", &series) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "bad.csv") != NULL);
+    CHECK(count_data_files() == before);
+    CHECK(glob_into(p, POND_FS_DATA, "/d/*", 0, &l) == POND_ENOTFOUND);
+    /* the good source alone does store a content file (so the one above was removed) */
+    CHECK(pond_copy_in(p, srcs, 1, "/d", &series) == POND_OK);
+    CHECK(count_data_files() == before + 1);
+    pond_close(p);
+    rm_rf(dir);
+}
+
 TEST(time_parse)
 {
     int64_t t = 0;
@@ -436,6 +473,7 @@ int main(void)
     RUN(bad_sources);
     RUN(csv_dialects);
     RUN(series_from_a_pipe);
+    RUN(failed_copy_leaves_nothing);
     RUN(time_parse);
     RUN(names);
     return check_done();
