@@ -136,7 +136,7 @@ static int make_entry(pond *p, const char *path, int64_t seq, int with_content, 
             store_entry_clear(e);
             return pond_error_oom();
         }
-        e->nversions = 1;
+        e->nversions = e->capversions = 1;
         if ((rc = materialize(p, seq, &e->versions[0])) < 0) {
             e->nversions = 0;
             store_entry_clear(e);

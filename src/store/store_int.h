@@ -191,9 +191,21 @@ typedef struct store_entry {
     char *symlink_target;
     char *timestamp_column;
     int64_t txn;
-    size_t nversions;
+    size_t nversions, capversions;
     store_version *versions;
 } store_entry;
+
+/* The columns store_entry_from_row and store_version_from_row read, in order. */
+#define STORE_ENTRY_COLUMNS                                                                   \
+    "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn"
+#define STORE_VERSION_COLUMNS                                                                 \
+    "version, txn, size, sha256, row_count, min_time, max_time, schema, ts_type"
+
+/* Fill e from the STORE_ENTRY_COLUMNS starting at column c of the current row. */
+int store_entry_from_row(store_rows *rows, idx_t c, store_entry *e);
+
+/* Append to e the version in the STORE_VERSION_COLUMNS starting at column c. */
+int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e);
 
 void store_entry_clear(store_entry *e);
 

@@ -58,19 +58,75 @@ int store_path_arg(const char *path, pond_buf *out)
     return pond_path_normalize(path, out);
 }
 
+int store_entry_from_row(store_rows *rows, idx_t c, store_entry *e)
+{
+    char *type;
+    int rc;
+
+    memset(e, 0, sizeof *e);
+    e->id = store_rows_i64(rows, c, NULL);
+    e->parent = store_rows_i64(rows, c + 1, NULL);
+    e->path = store_rows_str(rows, c + 2);
+    type = store_rows_str(rows, c + 3);
+    e->symlink_target = store_rows_str(rows, c + 4);
+    e->timestamp_column = store_rows_str(rows, c + 5);
+    e->txn = store_rows_i64(rows, c + 6, NULL);
+    if (!e->path || !type)
+        rc = pond_error_oom();
+    else
+        rc = store_entry_type_from_word(type, &e->type);
+    free(type);
+    if (rc < 0)
+        store_entry_clear(e);
+    return rc;
+}
+
+int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e)
+{
+    pond_buf path = POND_BUF_INIT;
+    store_version *v;
+    int null_min = 0, null_max = 0, rc;
+
+    if (e->nversions == e->capversions) {
+        size_t ncap = e->capversions ? e->capversions * 2 : 4;
+        store_version *nv = realloc(e->versions, ncap * sizeof *nv);
+        if (!nv)
+            return pond_error_oom();
+        e->versions = nv;
+        e->capversions = ncap;
+    }
+    v = &e->versions[e->nversions++];
+    memset(v, 0, sizeof *v);
+    v->version = store_rows_i64(rows, c, NULL);
+    v->txn = store_rows_i64(rows, c + 1, NULL);
+    v->size = store_rows_i64(rows, c + 2, NULL);
+    v->sha256 = store_rows_str(rows, c + 3);
+    v->row_count = store_rows_i64(rows, c + 4, NULL);
+    v->min_time = store_rows_i64(rows, c + 5, &null_min);
+    v->max_time = store_rows_i64(rows, c + 6, &null_max);
+    v->has_time = !null_min && !null_max;
+    v->schema = store_rows_str(rows, c + 7);
+    v->ts_type = store_rows_str(rows, c + 8);
+    if (!v->sha256)
+        return pond_error_oom();
+    if ((rc = store_content_path(p, v->sha256, &path)) < 0)
+        return rc;
+    if (!(v->content_path = pond_buf_detach(&path)))
+        rc = pond_error_oom();
+    pond_buf_free(&path);
+    return rc;
+}
+
 int store_entry_lookup(pond *p, const char *path, store_entry *e)
 {
     duckdb_prepared_statement stmt = NULL;
     store_rows rows;
-    char *type = NULL;
     int rc;
 
     memset(&rows, 0, sizeof rows);
     memset(e, 0, sizeof *e);
     rc = store_db_prepare(p->con, "cannot read the catalog",
-                          "SELECT id, coalesce(parent, -1), path, type, symlink_target, "
-                          "timestamp_column, modified_txn FROM entry WHERE path = $1",
-                          &stmt);
+                          "SELECT " STORE_ENTRY_COLUMNS " FROM entry WHERE path = $1", &stmt);
     if (rc < 0)
         goto done;
     duckdb_bind_varchar(stmt, 1, path);
@@ -80,22 +136,8 @@ int store_entry_lookup(pond *p, const char *path, store_entry *e)
         rc = POND_ENOTFOUND;
         goto done;
     }
-    e->id = store_rows_i64(&rows, 0, NULL);
-    e->parent = store_rows_i64(&rows, 1, NULL);
-    e->path = store_rows_str(&rows, 2);
-    type = store_rows_str(&rows, 3);
-    e->symlink_target = store_rows_str(&rows, 4);
-    e->timestamp_column = store_rows_str(&rows, 5);
-    e->txn = store_rows_i64(&rows, 6, NULL);
-    if (!e->path || !type) {
-        rc = pond_error_oom();
-        goto done;
-    }
-    rc = store_entry_type_from_word(type, &e->type);
+    rc = store_entry_from_row(&rows, 0, e);
 done:
-    free(type);
-    if (rc < 0 && rc != POND_ENOTFOUND)
-        store_entry_clear(e);
     store_rows_free(&rows);
     duckdb_destroy_prepare(&stmt);
     return rc;
@@ -105,58 +147,21 @@ int store_entry_load_versions(pond *p, store_entry *e)
 {
     duckdb_prepared_statement stmt = NULL;
     store_rows rows;
-    pond_buf path = POND_BUF_INIT;
-    size_t cap = 0;
     int rc;
 
     memset(&rows, 0, sizeof rows);
     rc = store_db_prepare(p->con, "cannot read the catalog",
-                          "SELECT version, txn, size, sha256, row_count, min_time, max_time, "
-                          "schema, ts_type FROM version WHERE entry_id = $1 ORDER BY version",
+                          "SELECT " STORE_VERSION_COLUMNS " FROM version WHERE entry_id = $1 "
+                          "ORDER BY version",
                           &stmt);
     if (rc < 0)
         goto done;
     duckdb_bind_int64(stmt, 1, e->id);
     if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
         goto done;
-    while (store_rows_next(&rows)) {
-        store_version *v;
-        int null_min = 0, null_max = 0;
-        if (e->nversions == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            store_version *nv = realloc(e->versions, ncap * sizeof *nv);
-            if (!nv) {
-                rc = pond_error_oom();
-                goto done;
-            }
-            e->versions = nv;
-            cap = ncap;
-        }
-        v = &e->versions[e->nversions++];
-        memset(v, 0, sizeof *v);
-        v->version = store_rows_i64(&rows, 0, NULL);
-        v->txn = store_rows_i64(&rows, 1, NULL);
-        v->size = store_rows_i64(&rows, 2, NULL);
-        v->sha256 = store_rows_str(&rows, 3);
-        v->row_count = store_rows_i64(&rows, 4, NULL);
-        v->min_time = store_rows_i64(&rows, 5, &null_min);
-        v->max_time = store_rows_i64(&rows, 6, &null_max);
-        v->has_time = !null_min && !null_max;
-        v->schema = store_rows_str(&rows, 7);
-        v->ts_type = store_rows_str(&rows, 8);
-        if (!v->sha256) {
-            rc = pond_error_oom();
-            goto done;
-        }
-        if ((rc = store_content_path(p, v->sha256, &path)) < 0)
-            goto done;
-        if (!(v->content_path = pond_buf_detach(&path))) {
-            rc = pond_error_oom();
-            goto done;
-        }
-    }
+    while (rc == POND_OK && store_rows_next(&rows))
+        rc = store_version_from_row(p, &rows, 0, e);
 done:
-    pond_buf_free(&path);
     store_rows_free(&rows);
     duckdb_destroy_prepare(&stmt);
     return rc;
