@@ -430,6 +430,39 @@ TEST(failed_copy_leaves_nothing)
     rm_rf(dir);
 }
 
+TEST(odd_names)
+{
+    pond *p = fresh_pond();
+    char src[400];
+    const char *srcs[1] = {src};
+    pond_cat_options o = {"SELECT count(*) AS n FROM series", POND_OUTPUT_CSV, NULL, NULL};
+    got_list l;
+    char *out = NULL;
+
+    host(src, sizeof src, "it's \"quoted\".csv", csv1);
+    CHECK(pond_mkdir(p, "/it's a \"dir\"; DROP TABLE entry; --", 0) == POND_OK);
+    CHECK(pond_copy_in(p, srcs, 1, "/it's a \"dir\"; DROP TABLE entry; --/ü=1 %_.series", NULL) ==
+          POND_OK);
+    CHECK(glob_into(p, POND_FS_DATA, "/*/*.series", POND_WITH_VERSIONS, &l) == POND_OK);
+    CHECK(l.n == 1);
+    if (l.n == 1) {
+        CHECK_STR(l.e[0].captures[0], "it's a \"dir\"; DROP TABLE entry; --");
+        CHECK_STR(l.e[0].captures[1], "ü=1 %_");
+        CHECK(l.e[0].v[0].row_count == 3);
+    }
+    /* a literal prefix with LIKE wildcards in it matches only itself */
+    CHECK(pond_mkdir(p, "/a%", 0) == POND_OK && pond_mkdir(p, "/ab", 0) == POND_OK);
+    CHECK(pond_mkdir(p, "/a%/x", 0) == POND_OK && pond_mkdir(p, "/ab/y", 0) == POND_OK);
+    CHECK(glob_into(p, POND_FS_DATA, "/a%/*", 0, &l) == POND_OK);
+    CHECK(l.n == 1 && strcmp(l.e[0].path, "/a%/x") == 0);
+    CHECK(cat_to_string(p, POND_FS_DATA, "/it's a \"dir\"; DROP TABLE entry; --/ü=1 %_.series", &o,
+                        &out) == POND_OK);
+    CHECK_STR(out, "n\n3\n");
+    free(out);
+    pond_close(p);
+    rm_rf(dir);
+}
+
 TEST(time_parse)
 {
     int64_t t = 0;
@@ -474,6 +507,7 @@ int main(void)
     RUN(csv_dialects);
     RUN(series_from_a_pipe);
     RUN(failed_copy_leaves_nothing);
+    RUN(odd_names);
     RUN(time_parse);
     RUN(names);
     return check_done();
