@@ -29,8 +29,8 @@ int store_copy_to_stream(const char *path, FILE *out)
     int rc = POND_OK;
 
     if (!f)
-        return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR,
-                              "cannot open '%s': %s", path, strerror(errno));
+        return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "cannot open '%s': %s",
+                              path, strerror(errno));
     while ((n = fread(block, 1, sizeof block, f)) > 0) {
         if (fwrite(block, 1, n, out) != n) {
             rc = pond_error_set(POND_ERROR, "cannot write output: %s", strerror(errno));
@@ -83,15 +83,16 @@ static int set_variable(pond *p, const char *name_sql, duckdb_value value)
     if (rc == POND_OK) {
         duckdb_bind_value(stmt, 1, value);
         if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
-            rc = pond_error_set(POND_ERROR, "cannot set up the query: %s", duckdb_result_error(&res));
+            rc = pond_error_set(POND_ERROR, "cannot set up the query: %s",
+                                duckdb_result_error(&res));
         duckdb_destroy_result(&res);
     }
     duckdb_destroy_prepare(&stmt);
     return rc;
 }
 
-int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
-                      int has_end, int64_t end_us)
+int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us, int has_end,
+                      int64_t end_us)
 {
     duckdb_logical_type vt = NULL;
     duckdb_value *items = NULL, list = NULL, v = NULL;
@@ -103,7 +104,8 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
         return rc;
     first = e->type == POND_ENTRY_SERIES ? 0 : e->nversions - 1;
     n = e->nversions - first;
-    if (!(items = calloc(n, sizeof *items)) || !(vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR))) {
+    if (!(items = calloc(n, sizeof *items)) ||
+        !(vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR))) {
         rc = pond_error_oom();
         goto done;
     }
@@ -137,8 +139,9 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
         v = duckdb_create_int64(end_us);
         if ((rc = set_variable(p, "SET VARIABLE pond_end = make_timestamp($1)", v)) < 0)
             goto done;
-        rc = pond_buf_printf(&sql, " %s COLUMNS(c -> c = getvariable('pond_ts')) < "
-                                   "getvariable('pond_end')",
+        rc = pond_buf_printf(&sql,
+                             " %s COLUMNS(c -> c = getvariable('pond_ts')) < "
+                             "getvariable('pond_end')",
                              has_start ? "AND" : "WHERE");
         if (rc < 0)
             goto done;
@@ -227,16 +230,20 @@ int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts
         goto done;
     if (e.type == POND_ENTRY_DATA) {
         if (opts->sql || opts->start_time || opts->end_time) {
-            rc = pond_error_set(POND_EINVALID, "'%s' is a file:data: --sql and times apply to "
-                                               "tables and series only", e.path);
+            rc = pond_error_set(POND_EINVALID,
+                                "'%s' is a file:data: --sql and times apply to "
+                                "tables and series only",
+                                e.path);
             goto done;
         }
         rc = store_copy_to_stream(e.versions[e.nversions - 1].content_path, out);
         goto done;
     }
     if ((opts->start_time || opts->end_time) && e.type != POND_ENTRY_SERIES) {
-        rc = pond_error_set(POND_EINVALID, "'%s' is a %s: start and end times apply to series "
-                                           "only", e.path, pond_entry_type_name(e.type));
+        rc = pond_error_set(POND_EINVALID,
+                            "'%s' is a %s: start and end times apply to series "
+                            "only",
+                            e.path, pond_entry_type_name(e.type));
         goto done;
     }
     if (opts->start_time && (rc = pond_time_parse(&start, opts->start_time)) < 0)

@@ -26,8 +26,8 @@ typedef struct content_status {
     char *sha256;
     int64_t expected_size;
     int status;
-    int64_t size;    /* found */
-    char found[65];  /* found sha256 */
+    int64_t size;   /* found */
+    char found[65]; /* found sha256 */
 } content_status;
 
 typedef struct checker {
@@ -164,12 +164,13 @@ static int report_versions(checker *c)
                 finding(c, "missing content for %s version %lld: data/%.2s/%s", path,
                         (long long)version, sha, sha);
             else if (s->status == CONTENT_SIZE)
-                finding(c, "damaged content for %s version %lld: data/%.2s/%s has %lld bytes, "
-                           "expected %lld",
+                finding(c,
+                        "damaged content for %s version %lld: data/%.2s/%s has %lld bytes, "
+                        "expected %lld",
                         path, (long long)version, sha, sha, (long long)s->size, (long long)size);
             else
-                finding(c, "damaged content for %s version %lld: data/%.2s/%s has sha256 %s",
-                        path, (long long)version, sha, sha, s->found);
+                finding(c, "damaged content for %s version %lld: data/%.2s/%s has sha256 %s", path,
+                        (long long)version, sha, sha, s->found);
         }
         free(path);
         free(sha);

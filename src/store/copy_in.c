@@ -45,8 +45,8 @@ static int convert_to_parquet(pond *p, const char *src, const char *shown, const
         if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", shown)) < 0)
             goto done;
         rc = store_work_run(p, POND_EINVALID, ctx.ptr,
-                            "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)",
-                            params, 2, NULL);
+                            "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)", params,
+                            2, NULL);
         goto done;
     }
     if ((rc = store_csv_check(src, &delim)) < 0) {
@@ -206,8 +206,8 @@ static int pick_timestamp(const column_list *c, const char *src, const char *wan
                 break;
         if (i == c->n) {
             join_names(&names, c, 0);
-            rc = pond_error_set(POND_EINVALID, "no column '%s' in '%s' (columns: %s)", wanted,
-                                src, names.ptr);
+            rc = pond_error_set(POND_EINVALID, "no column '%s' in '%s' (columns: %s)", wanted, src,
+                                names.ptr);
             goto done;
         }
         *out = i;
@@ -270,8 +270,10 @@ static int series_stats(pond *p, plan *pl, const char *parquet, const column_lis
     memset(&rows, 0, sizeof rows);
     if (pl->exists) {
         if (!pl->entry.timestamp_column)
-            return pond_error_set(POND_ECORRUPT, "series '%s' has no timestamp column in the "
-                                                 "catalog", pl->target);
+            return pond_error_set(POND_ECORRUPT,
+                                  "series '%s' has no timestamp column in the "
+                                  "catalog",
+                                  pl->target);
         if (wanted && strcmp(wanted, pl->entry.timestamp_column) != 0)
             return pond_error_set(POND_EINVALID,
                                   "cannot append '%s' to '%s': the series' timestamp column is "
@@ -406,8 +408,9 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
         pl->type = type_for(opts, pl->target);
     }
     if (opts && opts->timestamp_column && pl->type != POND_ENTRY_SERIES) {
-        rc = pond_error_set(POND_EINVALID, "cannot copy '%s' to '%s': a timestamp column applies "
-                                           "to series only, this is a %s",
+        rc = pond_error_set(POND_EINVALID,
+                            "cannot copy '%s' to '%s': a timestamp column applies "
+                            "to series only, this is a %s",
                             pl->src, pl->target, pond_entry_type_name(pl->type));
         goto done;
     }

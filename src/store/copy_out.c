@@ -46,8 +46,10 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         if (slash && slash != dest.ptr) {
             rc = pond_buf_put(&parent, dest.ptr, (size_t)(slash - dest.ptr));
             if (rc == POND_OK && !pond_fs_is_dir(parent.ptr))
-                rc = pond_error_set(POND_ENOTFOUND, "cannot copy '%s' to '%s': no such directory "
-                                                    "'%s'", e.path, dest.ptr, parent.ptr);
+                rc = pond_error_set(POND_ENOTFOUND,
+                                    "cannot copy '%s' to '%s': no such directory "
+                                    "'%s'",
+                                    e.path, dest.ptr, parent.ptr);
         }
         pond_buf_free(&parent);
         if (rc < 0)
@@ -64,7 +66,8 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
             goto done;
         rc = pond_buf_printf(&sql, "COPY (SELECT * FROM series) TO $1 (FORMAT %s)",
                              csv ? "CSV, HEADER" : "PARQUET");
-        if (rc < 0 || (rc = pond_buf_printf(&ctx, "cannot copy '%s' to '%s'", e.path, dest.ptr)) < 0)
+        if (rc < 0 ||
+            (rc = pond_buf_printf(&ctx, "cannot copy '%s' to '%s'", e.path, dest.ptr)) < 0)
             goto done;
         params[0] = tmp.ptr;
         if ((rc = store_work_run(p, POND_ERROR, ctx.ptr, sql.ptr, params, 1, NULL)) < 0)

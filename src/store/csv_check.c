@@ -45,8 +45,7 @@ int store_csv_check(const char *path, char *delim)
     char d;
 
     if (!(f = fopen(path, "rb")))
-        return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "%s",
-                              strerror(errno));
+        return pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "%s", strerror(errno));
     /* skip a UTF-8 byte order mark */
     if (!((c = getc_unlocked(f)) == 0xEF && getc_unlocked(f) == 0xBB && getc_unlocked(f) == 0xBF))
         rewind(f);

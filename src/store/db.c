@@ -34,8 +34,7 @@ int store_db_prepare(duckdb_connection con, const char *what, const char *sql,
     return POND_OK;
 }
 
-int store_db_query(duckdb_prepared_statement stmt, int code, const char *what,
-                   store_rows *rows)
+int store_db_query(duckdb_prepared_statement stmt, int code, const char *what, store_rows *rows)
 {
     memset(rows, 0, sizeof *rows);
     if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
@@ -88,21 +87,11 @@ int64_t store_rows_i64(store_rows *rows, idx_t col, int *is_null)
         return 0;
     switch (duckdb_column_type(&rows->res, col)) {
     case DUCKDB_TYPE_BIGINT:
-    case DUCKDB_TYPE_TIMESTAMP:
-        value = ((int64_t *)data)[rows->row];
-        break;
-    case DUCKDB_TYPE_INTEGER:
-        value = ((int32_t *)data)[rows->row];
-        break;
-    case DUCKDB_TYPE_BOOLEAN:
-        value = ((bool *)data)[rows->row] ? 1 : 0;
-        break;
-    case DUCKDB_TYPE_UBIGINT:
-        value = (int64_t)((uint64_t *)data)[rows->row];
-        break;
-    default:
-        value = 0;
-        break;
+    case DUCKDB_TYPE_TIMESTAMP: value = ((int64_t *)data)[rows->row]; break;
+    case DUCKDB_TYPE_INTEGER: value = ((int32_t *)data)[rows->row]; break;
+    case DUCKDB_TYPE_BOOLEAN: value = ((bool *)data)[rows->row] ? 1 : 0; break;
+    case DUCKDB_TYPE_UBIGINT: value = (int64_t)((uint64_t *)data)[rows->row]; break;
+    default: value = 0; break;
     }
     return value;
 }
@@ -156,8 +145,8 @@ int store_work_open(pond *p)
         goto done;
     }
     p->work_open = 1;
-    if ((rc = store_db_exec(p->work, "cannot set up the work database",
-                            "SET TimeZone = 'UTC'")) < 0)
+    if ((rc = store_db_exec(p->work, "cannot set up the work database", "SET TimeZone = 'UTC'")) <
+        0)
         goto done;
     if ((rc = pond_buf_printf(&spill, "%s/spill", p->tmp_dir)) < 0)
         goto done;
@@ -245,4 +234,3 @@ done:
     pond_buf_free(&msg);
     return rc;
 }
-

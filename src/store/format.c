@@ -101,8 +101,9 @@ static const char *cell(duckdb_data_chunk c, idx_t col, idx_t row, uint32_t *len
 static void csv_field(FILE *out, const char *s, size_t len)
 {
     size_t i;
-    int quote = len == 0 ? 0 : memchr(s, ',', len) || memchr(s, '"', len) ||
-                                memchr(s, '\n', len) || memchr(s, '\r', len);
+    int quote = len == 0 ? 0
+                         : memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
+                               memchr(s, '\r', len);
     if (!quote) {
         fwrite(s, 1, len, out);
         return;
@@ -300,8 +301,8 @@ static int write_table(stream *s, FILE *out)
     return rc;
 }
 
-int store_format_rows(pond *p, const char *query, pond_output_format format, FILE *out,
-                      int code, const char *ctx)
+int store_format_rows(pond *p, const char *query, pond_output_format format, FILE *out, int code,
+                      const char *ctx)
 {
     pond_buf sql = POND_BUF_INIT;
     stream s;
@@ -309,8 +310,8 @@ int store_format_rows(pond *p, const char *query, pond_output_format format, FIL
 
     memset(&s, 0, sizeof s);
     if (format == POND_OUTPUT_JSON)
-        rc = pond_buf_printf(&sql, "SELECT to_json(pond_row__)::VARCHAR FROM (\n%s\n) AS pond_row__",
-                             query);
+        rc = pond_buf_printf(
+            &sql, "SELECT to_json(pond_row__)::VARCHAR FROM (\n%s\n) AS pond_row__", query);
     else
         rc = pond_buf_printf(&sql, "SELECT COLUMNS(*)::VARCHAR FROM (\n%s\n)", query);
     if (rc < 0)

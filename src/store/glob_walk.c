@@ -156,8 +156,7 @@ done:
     return rc;
 }
 
-int pond_glob(pond *p, pond_fs fs, const char *pattern, unsigned flags, pond_entry_fn fn,
-              void *ctx)
+int pond_glob(pond *p, pond_fs fs, const char *pattern, unsigned flags, pond_entry_fn fn, void *ctx)
 {
     pond_pattern *g = NULL;
     walk w;

@@ -24,7 +24,8 @@ int pond_mkdir(pond *p, const char *path, int parents)
     if ((rc = store_path_arg(path, &norm)) < 0)
         return rc;
     if (strcmp(norm.ptr, "/") == 0) {
-        rc = parents ? POND_OK : pond_error_set(POND_EEXISTS, "cannot make directory '/': it exists");
+        rc = parents ? POND_OK
+                     : pond_error_set(POND_EEXISTS, "cannot make directory '/': it exists");
         goto done;
     }
     if (parents) {
@@ -52,8 +53,8 @@ int pond_mkdir(pond *p, const char *path, int parents)
                 goto done;
             }
             if (last && !parents) {
-                rc = pond_error_set(POND_EEXISTS, "cannot make directory '%s': it exists",
-                                    norm.ptr);
+                rc =
+                    pond_error_set(POND_EEXISTS, "cannot make directory '%s': it exists", norm.ptr);
                 goto done;
             }
             parent = e.id;
@@ -62,8 +63,9 @@ int pond_mkdir(pond *p, const char *path, int parents)
         if (rc != POND_ENOTFOUND)
             goto done;
         if (!last && !parents) {
-            rc = pond_error_set(POND_ENOTFOUND, "cannot make directory '%s': no such directory '%s'",
-                                norm.ptr, prefix.ptr);
+            rc =
+                pond_error_set(POND_ENOTFOUND, "cannot make directory '%s': no such directory '%s'",
+                               norm.ptr, prefix.ptr);
             goto done;
         }
         if ((rc = store_entry_insert(p, parent, prefix.ptr, POND_ENTRY_DIR, NULL, txn->seq,

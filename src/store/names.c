@@ -12,8 +12,7 @@ int pond_fs_parse(pond_fs *out, const char *word)
     else if (word && strcmp(word, "control") == 0)
         *out = POND_FS_CONTROL;
     else
-        return pond_error_set(POND_EINVALID,
-                              "unknown file system '%s' (expected data or control)",
+        return pond_error_set(POND_EINVALID, "unknown file system '%s' (expected data or control)",
                               word ? word : "");
     return POND_OK;
 }

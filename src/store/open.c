@@ -64,7 +64,8 @@ static int create_layout(const char *path, pond_buf *cat_tmp)
     duckdb_disconnect(&con);
     duckdb_close(&db);
     if ((rc = pond_fs_fsync_path(cat_tmp->ptr)) < 0 ||
-        (rc = pond_fs_rename(cat_tmp->ptr, cat.ptr)) < 0 || (rc = pond_fs_fsync_parent(cat.ptr)) < 0)
+        (rc = pond_fs_rename(cat_tmp->ptr, cat.ptr)) < 0 ||
+        (rc = pond_fs_fsync_parent(cat.ptr)) < 0)
         goto done;
 done:
     if (con)
@@ -112,7 +113,11 @@ int pond_init(const char *path)
  */
 #define MAX_OPEN 64
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct { dev_t dev; ino_t ino; pid_t pid; } open_ponds[MAX_OPEN];
+static struct {
+    dev_t dev;
+    ino_t ino;
+    pid_t pid;
+} open_ponds[MAX_OPEN];
 static size_t n_open;
 
 /* Register catalog st; POND_EBUSY if it is already open in this process. */
@@ -293,4 +298,7 @@ void pond_close(pond *p)
     free(p);
 }
 
-const char *pond_path(const pond *p) { return p->path; }
+const char *pond_path(const pond *p)
+{
+    return p->path;
+}

@@ -41,7 +41,7 @@ struct pond {
     ino_t cat_ino;
     duckdb_database db;
     duckdb_connection con;
-    int work_open;      /* the in-memory work database below is open */
+    int work_open; /* the in-memory work database below is open */
     duckdb_database work_db;
     duckdb_connection work;
     unsigned tmp_counter;
@@ -72,8 +72,7 @@ typedef struct store_rows {
 /* Execute prepared statement stmt into rows.  code is the pond error code to use on failure
  * (POND_ERROR for catalog queries, POND_EINVALID for a user's SQL); the message is
  * "<what>: <duckdb message>". */
-int store_db_query(duckdb_prepared_statement stmt, int code, const char *what,
-                   store_rows *rows);
+int store_db_query(duckdb_prepared_statement stmt, int code, const char *what, store_rows *rows);
 
 /* Advance to the next row: 1 when there is one, 0 at the end. */
 int store_rows_next(store_rows *rows);
@@ -100,8 +99,8 @@ void store_db_condense(const char *msg, pond_buf *out);
 
 /* Run sql on the work database with varchar parameters $1…; failure -> code with
  * "<ctx>: <condensed duckdb message>".  rows may be NULL (the result is dropped). */
-int store_work_run(pond *p, int code, const char *ctx, const char *sql,
-                   const char *const *params, size_t nparams, store_rows *rows);
+int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
+                   size_t nparams, store_rows *rows);
 
 /* Open (once) the in-memory work database of p: TimeZone UTC, temp_directory under tmp_dir. */
 int store_work_open(pond *p);
@@ -138,8 +137,8 @@ typedef struct store_txn {
     int64_t seq;
     char id[37];
     int64_t start_us;
-    char *variables;     /* JSON object text, owned */
-    char **new_files;    /* data/ files this transaction created (removed on abort) */
+    char *variables;  /* JSON object text, owned */
+    char **new_files; /* data/ files this transaction created (removed on abort) */
     size_t nnew, capnew;
 } store_txn;
 
@@ -196,9 +195,9 @@ typedef struct store_entry {
 } store_entry;
 
 /* The columns store_entry_from_row and store_version_from_row read, in order. */
-#define STORE_ENTRY_COLUMNS                                                                   \
+#define STORE_ENTRY_COLUMNS                                                                        \
     "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn"
-#define STORE_VERSION_COLUMNS                                                                 \
+#define STORE_VERSION_COLUMNS                                                                      \
     "version, txn, size, sha256, row_count, min_time, max_time, schema, ts_type"
 
 /* Fill e from the STORE_ENTRY_COLUMNS starting at column c of the current row. */
@@ -268,16 +267,15 @@ int store_json_string(pond_buf *b, const char *s);
 int store_control_lookup(pond *p, const char *path, int with_content, store_entry *e);
 
 /* Walk the control fs for pond_glob. */
-int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_fn fn,
-                       void *ctx);
+int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_fn fn, void *ctx);
 
 /* ---- store/cat.c ------------------------------------------------------------------------ */
 
 /* Create (or replace) the temp view "series" in the work database over e's content:
  * the union of all versions (series) or the latest (table), filtered by [start,end) on
  * the timestamp column when has_start/has_end. */
-int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
-                      int has_end, int64_t end_us);
+int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us, int has_end,
+                      int64_t end_us);
 
 /* Look up a readable file: normalized path on fs (symlinks followed), with its versions
  * (control records materialized).  ENOTFOUND "no such file '…'", EINVALID for a directory. */
@@ -290,7 +288,7 @@ int store_copy_to_stream(const char *path, FILE *out);
 
 /* Run query (a single SELECT, already checked) on the work database and write its rows to
  * out in format (table, csv or json), streamed.  Errors: code, "<ctx>: <duckdb message>". */
-int store_format_rows(pond *p, const char *query, pond_output_format format, FILE *out,
-                      int code, const char *ctx);
+int store_format_rows(pond *p, const char *query, pond_output_format format, FILE *out, int code,
+                      const char *ctx);
 
 #endif

@@ -86,8 +86,10 @@ int store_entry_follow(pond *p, const char *path, store_entry *e)
     for (hops = 0;; hops++) {
         rc = store_entry_lookup(p, at.ptr, e);
         if (rc == POND_ENOTFOUND) {
-            rc = hops ? pond_error_set(POND_ENOTFOUND, "no such file '%s' (the target of symlink "
-                                                       "'%s')", at.ptr, path)
+            rc = hops ? pond_error_set(POND_ENOTFOUND,
+                                       "no such file '%s' (the target of symlink "
+                                       "'%s')",
+                                       at.ptr, path)
                       : pond_error_set(POND_ENOTFOUND, "no such file '%s'", path);
             break;
         }

@@ -98,7 +98,9 @@ static int parse(const char *s, int64_t *out)
     if (*s)
         return 0;
     *out = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) -
-            sign * (oh * 3600 + om * 60)) * 1000000 + frac;
+            sign * (oh * 3600 + om * 60)) *
+               1000000 +
+           frac;
     return 1;
 }
 

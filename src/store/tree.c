@@ -214,8 +214,7 @@ int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_typ
     store_rows_free(&rows);
     duckdb_destroy_prepare(&stmt);
     rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "INSERT INTO entry VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7)",
-                          &stmt);
+                          "INSERT INTO entry VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7)", &stmt);
     if (rc < 0)
         goto done;
     duckdb_bind_int64(stmt, 1, id);

@@ -102,11 +102,10 @@ TEST(mkdir_and_list)
     rm_rf(dir);
 }
 
-static const char *csv1 =
-    "timestamp,temp,site\n"
-    "2024-07-20 00:00:00,20.5,a\n"
-    "2024-07-20 06:00:00,21.0,\"b, c\"\n"
-    "2024-07-21 12:30:00,19.25,a\n";
+static const char *csv1 = "timestamp,temp,site\n"
+                          "2024-07-20 00:00:00,20.5,a\n"
+                          "2024-07-20 06:00:00,21.0,\"b, c\"\n"
+                          "2024-07-21 12:30:00,19.25,a\n";
 
 TEST(copy_csv_series)
 {
@@ -355,7 +354,10 @@ TEST(csv_dialects)
 {
     pond *p = fresh_pond();
     csv_case(p, "crlf.csv", "a,b\r\nx,1\r\ny,2\r\n", "a,b\nx,1\ny,2\n");
-    csv_case(p, "bom.csv", "\xEF\xBB\xBF" "a,b\nx,1\n", "a,b\nx,1\n");
+    csv_case(p, "bom.csv",
+             "\xEF\xBB\xBF"
+             "a,b\nx,1\n",
+             "a,b\nx,1\n");
     csv_case(p, "semi.csv", "a;b\nx;1\n", "a,b\nx,1\n");
     csv_case(p, "tab.csv", "a\tb\nx\t1\n", "a,b\nx,1\n");
     csv_case(p, "quoted.csv", "a,b\n\"line\nbreak, \"\"q\"\"\",1\n",

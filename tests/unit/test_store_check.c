@@ -94,7 +94,8 @@ TEST(check_clean_damaged_missing_orphans)
     /* an orphan and a leftover temporary file */
     snprintf(path, sizeof path, "%s/data/ab", pdir);
     mkdir(path, 0777);
-    snprintf(path, sizeof path, "%s/data/ab/ab00000000000000000000000000000000000000000000000000000000000000", pdir);
+    snprintf(path, sizeof path,
+             "%s/data/ab/ab00000000000000000000000000000000000000000000000000000000000000", pdir);
     write_file(path, "orphan");
     snprintf(path, sizeof path, "%s/tmp/hdead01", pdir);
     mkdir(path, 0777);

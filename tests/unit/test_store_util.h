@@ -97,7 +97,8 @@ static inline int collect_fn(const pond_entry_info *info, void *ctx)
     g->type = info->type;
     g->txn = info->txn;
     snprintf(g->target, sizeof g->target, "%s", info->symlink_target ? info->symlink_target : "");
-    snprintf(g->ts_col, sizeof g->ts_col, "%s", info->timestamp_column ? info->timestamp_column : "");
+    snprintf(g->ts_col, sizeof g->ts_col, "%s",
+             info->timestamp_column ? info->timestamp_column : "");
     g->ncaptures = info->ncaptures;
     for (i = 0; i < info->ncaptures && i < 4; i++)
         snprintf(g->captures[i], sizeof g->captures[i], "%s", info->captures[i]);
