@@ -546,6 +546,23 @@ static int parse_written(const stage_state *s, const char *rel, part_file *pf)
     return POND_OK;
 }
 
+/* Compute the windows of all partitions written for one match in one go. */
+static int prefetch_windows(stage_state *s, const part_file *pf, size_t npf)
+{
+    int rc;
+    size_t n = 0;
+    int64_t *vals = malloc((npf ? npf : 1) * POND_TEMPORAL_MAX * sizeof *vals);
+
+    if (!vals)
+        return pond_error_oom();
+    for (size_t i = 0; i < npf; i++)
+        if (pf[i].vals_ok)
+            memcpy(&vals[n++ * POND_TEMPORAL_MAX], pf[i].vals, sizeof pf[i].vals);
+    rc = pond_temporal_windows_prefetch(s->windows, vals, n);
+    free(vals);
+    return rc;
+}
+
 static int write_table(stage_state *s, const match *m)
 {
     int rc = POND_OK;
@@ -600,6 +617,8 @@ static int write_table(stage_state *s, const match *m)
             goto done;
     }
     qsort(pf, npf, sizeof *pf, cmp_part);
+    if (s->nlevels && (rc = prefetch_windows(s, pf, npf)) != POND_OK)
+        goto done;
 
     int has_range = 0;
     int64_t first_ms = 0, last_ms = 0;
@@ -678,6 +697,27 @@ static int dry_run_table(stage_state *s, const match *m)
     int64_t first_ms = 0, last_ms = 0;
     if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
         goto done;
+    if (s->nlevels) {
+        idx_t nr = duckdb_row_count(&res);
+        size_t n = 0;
+        int64_t *all = malloc((nr ? nr : 1) * POND_TEMPORAL_MAX * sizeof *all);
+        if (!all) {
+            rc = pond_error_oom();
+            goto done;
+        }
+        for (idx_t r = 0; r < nr; r++) {
+            int null = 0;
+            for (int l = 0; l < s->nlevels; l++) {
+                null |= duckdb_value_is_null(&res, (idx_t)l, r);
+                all[n * POND_TEMPORAL_MAX + (size_t)l] = duckdb_value_int64(&res, (idx_t)l, r);
+            }
+            n += !null;
+        }
+        rc = pond_temporal_windows_prefetch(s->windows, all, n);
+        free(all);
+        if (rc != POND_OK)
+            goto done;
+    }
     for (idx_t r = 0; r < duckdb_row_count(&res); r++) {
         int64_t vals[POND_TEMPORAL_MAX] = {0}, ws = 0, we = 0;
         int64_t rows = duckdb_value_int64(&res, (idx_t)s->nlevels, r);

@@ -7,7 +7,8 @@
  * ones above it ("month" alone, "year,day") would not name one stretch of time, so it is
  * refused with a message saying which level is missing.
  *
- * Windows are computed in the context's session time zone (SET TimeZone): a partition's start
+ * Windows are computed in the context's session time zone (SET TimeZone; in UTC by arithmetic,
+ * elsewhere by a DuckDB/ICU query per batch of partitions): a partition's start
  * is the earliest instant whose local time is at or after the partition's local start, and its
  * end is the start of the next partition, so windows tile time exactly across DST changes
  * (2024-03-10 in America/Los_Angeles is 23 hours; hour 1 of 2024-11-03 there is 2 hours).
@@ -16,6 +17,7 @@
 #define POND_EXPORT_TEMPORAL_H
 
 #include <duckdb.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "util/error.h"
 
@@ -36,6 +38,11 @@ typedef struct pond_temporal_windows pond_temporal_windows;
 int pond_temporal_windows_new(pond_temporal_windows **out, duckdb_connection con, int nlevels);
 
 void pond_temporal_windows_free(pond_temporal_windows *w);
+
+/* Compute the windows of n partitions at once (vals: n rows of POND_TEMPORAL_MAX values, the
+ * first nlevels used), so that pond_temporal_window() finds them cached: one query instead of
+ * n.  In UTC windows are plain arithmetic and this does nothing. */
+int pond_temporal_windows_prefetch(pond_temporal_windows *w, const int64_t *vals, size_t n);
 
 /* The window of the partition whose level values are vals[0..nlevels) (year, month, …), as
  * Unix milliseconds: start inclusive, end exclusive. */

@@ -79,10 +79,12 @@ static void window(int nlevels, int64_t y, int64_t mo, int64_t d, int64_t h, int
 #define H 3600000LL
 #define D (24 * H)
 
-TEST(windows_utc)
+/* UTC windows are computed by arithmetic; Etc/GMT (the same clock) goes through the query:
+ * both must give these numbers. */
+static void utc_windows(const char *tz)
 {
     int64_t s, e;
-    set_tz("UTC");
+    set_tz(tz);
     window(3, 2024, 2, 29, 0, 0, &s, &e); /* leap day */
     CHECK(s == 1709164800000LL && e == s + D);
     window(2, 2024, 2, 1, 0, 0, &s, &e); /* February of a leap year: 29 days */
@@ -103,6 +105,36 @@ TEST(windows_utc)
     CHECK(s == -H && e == 0);
     window(5, 2024, 7, 20, 6, 59, &s, &e);
     CHECK(s == 1721458740000LL && e == s + 60000);
+    window(2, 2023, 12, 1, 0, 0, &s, &e); /* December ends in the next year */
+    CHECK(s == 1701388800000LL && e == 1704067200000LL);
+    window(3, 1900, 3, 1, 0, 0, &s, &e); /* 1900 was not a leap year */
+    CHECK(s == -2203891200000LL && e == s + D);
+    window(2, 1900, 2, 1, 0, 0, &s, &e);
+    CHECK(e - s == 28 * D);
+}
+
+TEST(windows_utc) { utc_windows("UTC"); }
+
+TEST(windows_utc_by_query) { utc_windows("Etc/GMT"); }
+
+TEST(prefetch)
+{
+    pond_temporal_windows *w = NULL;
+    int64_t vals[3 * 5] = {2024, 3, 9, 0, 0, 2024, 3, 10, 0, 0, 2024, 11, 3, 0, 0};
+    int64_t s, e;
+    set_tz("America/Los_Angeles");
+    CHECK(pond_temporal_windows_new(&w, con, 3) == POND_OK);
+    if (!w)
+        return;
+    CHECK(pond_temporal_windows_prefetch(w, vals, 3) == POND_OK);
+    CHECK(pond_temporal_window(w, &vals[5], &s, &e) == POND_OK);
+    CHECK(s == 1710057600000LL && e - s == 23 * H);
+    CHECK(pond_temporal_window(w, &vals[10], &s, &e) == POND_OK);
+    CHECK(e - s == 25 * H);
+    CHECK(pond_temporal_window(w, &vals[0], &s, &e) == POND_OK);
+    CHECK(e - s == 24 * H);
+    pond_temporal_windows_free(w);
+    set_tz("UTC");
 }
 
 TEST(windows_dst)
@@ -139,6 +171,8 @@ int main(void)
         return 1;
     }
     RUN(windows_utc);
+    RUN(windows_utc_by_query);
+    RUN(prefetch);
     RUN(windows_dst);
     duckdb_disconnect(&con);
     duckdb_close(&db);
