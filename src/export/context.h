@@ -37,7 +37,8 @@ const pond_export_options *pond_export_ctx_options(pond_export_ctx *ctx);
 /* The pond being exported (borrowed). */
 pond *pond_export_ctx_pond(pond_export_ctx *ctx);
 
-/* The absolute output directory, and the absolute staging directory (borrowed). */
+/* The absolute output directory, and the absolute staging directory (borrowed; "" in a dry
+ * run).  A claimed output rel_path is staged at <staging>/out/<rel_path> until the commit. */
 const char *pond_export_ctx_dir(pond_export_ctx *ctx);
 const char *pond_export_ctx_staging(pond_export_ctx *ctx);
 

@@ -69,6 +69,7 @@ typedef struct stage_state {
     size_t files, matches_done, nmatches;
     int64_t rows;
     int progress; /* draw a progress bar on the log */
+    double last_draw;
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -763,11 +764,24 @@ done:
     return rc;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Redraw the progress bar (at most ten times a second, and at the end). */
 static void progress(stage_state *s)
 {
     const int width = 30;
+    double t;
     if (!s->progress || !s->nmatches)
         return;
+    t = now_s();
+    if (s->matches_done < s->nmatches && t - s->last_draw < 0.1)
+        return;
+    s->last_draw = t;
     int done = (int)(s->matches_done * (size_t)width / s->nmatches);
     fprintf(s->opts->log, "\r  [%.*s%*s] %zu/%zu sources, %zu files", done,
             "==============================", width - done, "", s->matches_done, s->nmatches,

@@ -83,6 +83,12 @@ check_eq "export_metadata: pattern, capture, stage, source" \
 /sites/*/res=1h.series|0|Noyo|1|/sites/Noyo/res=1h.series" \
     "$(q -v meta="$TMP/tables/export_metadata.parquet" "SELECT DISTINCT pattern || '|' || capture_group || '|' || capture_value || '|' || export_stage || '|' || source_path FROM $meta ORDER BY 1")"
 
+check_eq "no progress bar when stderr is not a terminal" "" "$(grep -F 'sources,' "$ERR" || true)"
+if command -v script >/dev/null; then
+    script -qec "$(printf '%q ' "$POND_BIN" export -p '/sites/*/res=1h.series' -d "$TMP/tty" --temporal year,month,day)" /dev/null >"$TMP/tty.log" 2>&1
+    check_contains "progress bar on a terminal: sources done / total" "$(tr '\r' '\n' <"$TMP/tty.log")" "[==============================] 2/2 sources, "
+fi
+
 # --- determinism and --overwrite -------------------------------------------------------------
 expect_ok pond export -q -p '/sites/*/res=1h.series' -d "$TMP/again" --temporal year,month,day
 check_eq "quiet: nothing on stderr" "" "$(cat "$ERR")"
