@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "export/sql_params.h"
 #include "util/fs.h"
 
 typedef struct claim {
@@ -78,17 +79,6 @@ static int query(pond_export_ctx *ctx, const char *sql, const char *what)
         rc = pond_error_set(POND_ERROR, "%s: %s", what, duckdb_result_error(&res));
     duckdb_destroy_result(&res);
     return rc;
-}
-
-static int valid_identifier(const char *s)
-{
-    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return 0;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
-            return 0;
-    return 1;
 }
 
 /* 1 if a is b or a directory above b ("x" and "x/y"), as '/'-separated relative paths. */
@@ -513,9 +503,10 @@ int pond_export_ctx_has_table(pond_export_ctx *ctx, const char *name)
 
 int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name)
 {
-    if (!valid_identifier(name))
+    if (!pond_export__sql_ident_ok(name))
         return pond_error_set(POND_EINVALID,
-                              "table name '%s' is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
+                              "table name '%s' is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most 63 "
+                              "bytes)",
                               name);
     if (pond_export_ctx_has_table(ctx, name))
         return pond_error_set(POND_EEXISTS, "table '%s' already exists in the export context",

@@ -30,6 +30,11 @@
 #include "export/temporal.h"
 #include "util/fs.h"
 
+/* The timestamp column in SQL, whatever its name: COLUMNS() picks it by the name held in the
+ * variable pond_ts (set, bound, before each statement is prepared), so the name is never
+ * pasted into SQL. */
+#define TS_COLUMN "COLUMNS(lambda c: c = getvariable('pond_ts'))"
+
 /* The helper column of the local time; a source column of that name is refused. */
 #define LOCAL_COLUMN "__pond_local"
 
@@ -70,6 +75,7 @@ typedef struct stage_state {
     int64_t rows;
     int progress; /* draw a progress bar on the log */
     double last_draw;
+    duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -126,6 +132,7 @@ static int collect_one(const pond_entry_info *e, void *arg)
     collect_state *cs = arg;
     match *m;
     size_t from, n;
+    int rc = POND_OK;
 
     if (e->type == POND_ENTRY_DIR || e->type == POND_ENTRY_SYMLINK) {
         cs->skipped++;
@@ -134,8 +141,10 @@ static int collect_one(const pond_entry_info *e, void *arg)
     if (cs->n == cs->cap) {
         size_t ncap = cs->cap ? cs->cap * 2 : 16;
         match *nm = realloc(cs->m, ncap * sizeof *nm);
-        if (!nm)
-            goto oom;
+        if (!nm) {
+            rc = pond_error_oom();
+            goto done;
+        }
         cs->m = nm;
         cs->cap = ncap;
     }
@@ -143,26 +152,36 @@ static int collect_one(const pond_entry_info *e, void *arg)
     memset(m, 0, sizeof *m);
     m->type = e->type;
     if (!(m->pattern = strdup(cs->pattern)) || !(m->path = strdup(e->path)) ||
-        (e->timestamp_column && !(m->ts_col = strdup(e->timestamp_column))))
-        goto oom;
+        (e->timestamp_column && !(m->ts_col = strdup(e->timestamp_column)))) {
+        rc = pond_error_oom();
+        goto done;
+    }
     if (e->ncaptures) {
-        if (!(m->caps.v = calloc(e->ncaptures, sizeof *m->caps.v)))
-            goto oom;
+        if (!(m->caps.v = calloc(e->ncaptures, sizeof *m->caps.v))) {
+            rc = pond_error_oom();
+            goto done;
+        }
         for (size_t i = 0; i < e->ncaptures; i++) {
-            if (!(m->caps.v[i] = strdup(e->captures[i])))
-                goto oom;
+            if (!(m->caps.v[i] = strdup(e->captures[i]))) {
+                rc = pond_error_oom();
+                goto done;
+            }
             m->caps.n = i + 1;
         }
     }
     /* A series reads every version; a table or data file its newest. */
     n = e->nversions;
     from = (e->type == POND_ENTRY_SERIES || n == 0) ? 0 : n - 1;
-    if (n > from && !(m->files = calloc(n - from, sizeof *m->files)))
-        goto oom;
+    if (n > from && !(m->files = calloc(n - from, sizeof *m->files))) {
+        rc = pond_error_oom();
+        goto done;
+    }
     for (size_t i = from; i < n; i++) {
         const pond_version_info *v = &e->versions[i];
-        if (!(m->files[m->nfiles] = strdup(v->content_path)))
-            goto oom;
+        if (!(m->files[m->nfiles] = strdup(v->content_path))) {
+            rc = pond_error_oom();
+            goto done;
+        }
         m->nfiles++;
         if (v->has_time) {
             if (!m->has_time || v->min_time < m->min_us)
@@ -171,27 +190,15 @@ static int collect_one(const pond_entry_info *e, void *arg)
                 m->max_us = v->max_time;
             m->has_time = 1;
         }
-        if (e->type != POND_ENTRY_DATA && (cs->rc = scan_schema(m, v)) != POND_OK)
-            return 1;
+        if (e->type != POND_ENTRY_DATA && (rc = scan_schema(m, v)) != POND_OK)
+            goto done;
     }
-    return 0;
-oom:
-    cs->rc = pond_error_oom();
-    return 1;
+done:
+    cs->rc = rc;
+    return rc != POND_OK;
 }
 
 /* ---- plan -------------------------------------------------------------------------------- */
-
-static int is_plain_identifier(const char *s)
-{
-    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return 0;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
-            return 0;
-    return 1;
-}
 
 /* The output of m relative to DIR (DESIGN.md section 3). */
 static int output_rel(match *m, pond_buf *rel)
@@ -253,13 +260,6 @@ static int plan_one(stage_state *s, match *m)
                                 (long long)m->ts_missing_version);
             goto done;
         }
-        if (!is_plain_identifier(m->ts_col)) {
-            rc = pond_error_set(POND_EINVALID,
-                                "series '%s': timestamp column '%s' is not a plain identifier "
-                                "([A-Za-z_][A-Za-z0-9_]*), which export needs to use it in SQL",
-                                m->path, m->ts_col);
-            goto done;
-        }
     }
     if ((rc = output_rel(m, &rel)) != POND_OK)
         goto done;
@@ -296,13 +296,11 @@ static int put_local(pond_buf *b, const stage_state *s, const match *m)
 {
     int tz = is_tz_type(m->ts_type);
     if (is_utc(s))
-        return tz ? pond_buf_printf(b, "timezone('UTC', \"%s\")", m->ts_col)
-                  : pond_buf_printf(b, "CAST(\"%s\" AS TIMESTAMP)", m->ts_col);
-    return tz ? pond_buf_printf(b, "timezone(current_setting('TimeZone'), \"%s\")", m->ts_col)
-              : pond_buf_printf(b,
-                                "timezone(current_setting('TimeZone'), timezone('UTC', "
-                                "CAST(\"%s\" AS TIMESTAMP)))",
-                                m->ts_col);
+        return tz ? pond_buf_puts(b, "timezone('UTC', " TS_COLUMN ")")
+                  : pond_buf_puts(b, "CAST(" TS_COLUMN " AS TIMESTAMP)");
+    return tz ? pond_buf_puts(b, "timezone(current_setting('TimeZone'), " TS_COLUMN ")")
+              : pond_buf_puts(b, "timezone(current_setting('TimeZone'), timezone('UTC', "
+                                 "CAST(" TS_COLUMN " AS TIMESTAMP)))");
 }
 
 /* "SELECT <cols> FROM read_parquet($<files>, union_by_name=true)[ WHERE …]", parameters
@@ -330,9 +328,9 @@ static int put_select(pond_buf *b, const stage_state *s, const match *m, const c
     if (rc == POND_OK)
         rc = pond_buf_printf(b, " FROM read_parquet($%d, union_by_name=true)", first++);
     if (rc == POND_OK && timed && s->has_start)
-        rc = pond_buf_printf(b, " WHERE \"%s\" >= $%d", m->ts_col, first++);
+        rc = pond_buf_printf(b, " WHERE " TS_COLUMN " >= $%d", first++);
     if (rc == POND_OK && timed && s->has_end)
-        rc = pond_buf_printf(b, " %s \"%s\" < $%d", s->has_start ? "AND" : "WHERE", m->ts_col,
+        rc = pond_buf_printf(b, " %s " TS_COLUMN " < $%d", s->has_start ? "AND" : "WHERE",
                              first++);
     if (rc == POND_OK && levels)
         rc = pond_buf_puts(b, ")");
@@ -385,6 +383,28 @@ done:
     return rc;
 }
 
+/* SET VARIABLE pond_ts to m's timestamp column (bound), for TS_COLUMN. */
+static int set_ts_variable(stage_state *s, const match *m)
+{
+    int rc = POND_OK;
+    duckdb_result res;
+
+    if (!s->set_ts && duckdb_prepare(pond_export_ctx_con(s->ctx), "SET VARIABLE pond_ts = $1",
+                                     &s->set_ts) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot prepare SET VARIABLE: %s",
+                            duckdb_prepare_error(s->set_ts));
+        duckdb_destroy_prepare(&s->set_ts);
+        return rc;
+    }
+    if (duckdb_bind_varchar(s->set_ts, 1, m->ts_col) == DuckDBError)
+        return pond_error_set(POND_ERROR, "cannot bind the timestamp column of '%s'", m->path);
+    if (duckdb_execute_prepared(s->set_ts, &res) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot set the timestamp column of '%s': %s", m->path,
+                            duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    return rc;
+}
+
 /* Prepare sql, bind the source from $first (and target at $1 when given), execute. */
 static int run_sql(stage_state *s, const match *m, const char *sql, const char *target,
                    idx_t first, duckdb_result *res)
@@ -392,6 +412,8 @@ static int run_sql(stage_state *s, const match *m, const char *sql, const char *
     int rc = POND_OK;
     duckdb_prepared_statement st = NULL;
 
+    if (m->ts_col && (rc = set_ts_variable(s, m)) != POND_OK)
+        return rc;
     if (duckdb_prepare(pond_export_ctx_con(s->ctx), sql, &st) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot export '%s': %s", m->path,
                             duckdb_prepare_error(st));
@@ -483,8 +505,7 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
         *last_ms = floor_ms(m->max_us);
         return POND_OK;
     }
-    if ((rc = pond_buf_printf(&cols, "epoch_ms(min(\"%s\")), epoch_ms(max(\"%s\"))", m->ts_col,
-                              m->ts_col)) ||
+    if ((rc = pond_buf_puts(&cols, "epoch_ms(min(" TS_COLUMN ")), epoch_ms(max(" TS_COLUMN "))")) ||
         (rc = put_select(&sql, s, m, cols.ptr, 0, 1)))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
@@ -879,6 +900,12 @@ done:
     if (rc != POND_OK && s.progress && s.matches_done)
         fputs("\r\033[K", opts->log);
     pond_temporal_windows_free(s.windows);
+    if (s.set_ts) {
+        duckdb_result res;
+        duckdb_destroy_prepare(&s.set_ts);
+        duckdb_query(pond_export_ctx_con(ctx), "RESET VARIABLE pond_ts", &res);
+        duckdb_destroy_result(&res);
+    }
     for (size_t i = 0; i < cs.n; i++)
         match_clear(&cs.m[i]);
     free(cs.m);

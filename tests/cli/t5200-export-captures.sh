@@ -76,6 +76,16 @@ check_eq "a literal pattern with a quote and '%'" "odd/it's 100% done/data.parqu
 expect_fail 1 "no match" pond export -p "/odd/it''s 100% done.series" -d "$TMP/odd3"
 expect_fail 1 "no match" pond export -p "/odd/it's%.series" -d "$TMP/odd3"
 
+# a timestamp column whose name has a quote, '%' and spaces: partitions and filters work
+duckq "COPY (SELECT TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR AS \"when it's 100%\", i AS n FROM range(0, 100) t(i))
+       TO '$TMP/oddts.parquet' (FORMAT PARQUET)" >/dev/null
+expect_ok pond copy "$TMP/oddts.parquet" /oddts.series
+expect_ok pond export -p /oddts.series -d "$TMP/oddts" --temporal year,month,day --timezone Europe/Paris --start-time 2024-01-02
+check_eq "odd timestamp column: local days, rows from the start time on" "day=2:23 day=3:24 day=4:24 day=5:5" \
+    "$(cd "$TMP/oddts/oddts/year=2024/month=1" && for d in *; do printf '%s:%s ' "$d" "$(q -v f="$d/data.parquet" "SELECT count(*) FROM read_parquet(getvariable('f'))")"; done | sed 's/ $//')"
+check_eq "odd timestamp column: kept with its name and type" "when it's 100% TIMESTAMP|n BIGINT" \
+    "$(q -v f="$TMP/oddts/oddts/year=2024/month=1/day=3/data.parquet" "SELECT string_agg(column_name || ' ' || column_type, '|') FROM (DESCRIBE FROM read_parquet(getvariable('f')))")"
+
 # two matches landing on one output: refused before anything is written, both named
 pond mkdir -p /other/BDock >/dev/null
 expect_ok pond copy "$TMP/s.csv" /other/BDock/res=1h.series
