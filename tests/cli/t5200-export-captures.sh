@@ -84,7 +84,7 @@ expect_ok pond export -p /oddts.series -d "$TMP/oddts" --temporal year,month,day
 check_eq "odd timestamp column: local days, rows from the start time on" "day=2:23 day=3:24 day=4:24 day=5:5" \
     "$(cd "$TMP/oddts/oddts/year=2024/month=1" && for d in *; do printf '%s:%s ' "$d" "$(q -v f="$d/data.parquet" "SELECT count(*) FROM read_parquet(getvariable('f'))")"; done | sed 's/ $//')"
 check_eq "odd timestamp column: kept with its name and type" "when it's 100% TIMESTAMP|n BIGINT" \
-    "$(q -v f="$TMP/oddts/oddts/year=2024/month=1/day=3/data.parquet" "SELECT string_agg(column_name || ' ' || column_type, '|') FROM (DESCRIBE FROM read_parquet(getvariable('f'), hive_partitioning=false)))")"
+    "$(q -v f="$TMP/oddts/oddts/year=2024/month=1/day=3/data.parquet" "SELECT string_agg(column_name || ' ' || column_type, '|') FROM (DESCRIBE FROM read_parquet(getvariable('f'), hive_partitioning=false))")"
 
 # two matches landing on one output: refused before anything is written, both named
 pond mkdir -p /other/BDock >/dev/null
