@@ -27,13 +27,15 @@
 #include <unistd.h>
 #include "export/context.h"
 #include "export/pipeline.h"
+#include "export/sql_params.h"
 #include "export/temporal.h"
 #include "util/fs.h"
 
-/* The timestamp column in SQL, whatever its name: COLUMNS() picks it by the name held in the
- * variable pond_ts (set, bound, before each statement is prepared), so the name is never
- * pasted into SQL. */
-#define TS_COLUMN "COLUMNS(lambda c: c = getvariable('pond_ts'))"
+/* The timestamp column in SQL when its name is not a plain identifier: COLUMNS() picks it by
+ * the name held in the variable pond_ts (set, bound, before each statement is prepared), so
+ * the name is never pasted into SQL.  (A plain identifier is double-quoted instead: binding
+ * the lambda costs about a millisecond a statement.) */
+#define TS_BY_VARIABLE "COLUMNS(lambda c: c = getvariable('pond_ts'))"
 
 /* The helper column of the local time; a source column of that name is refused. */
 #define LOCAL_COLUMN "__pond_local"
@@ -289,18 +291,31 @@ static int is_utc(const stage_state *s)
            strcmp(tz, "Etc/GMT") == 0;
 }
 
+/* The timestamp column of m as an SQL expression (see TS_BY_VARIABLE). */
+static int put_ts(pond_buf *b, const match *m)
+{
+    if (pond_export__sql_ident_ok(m->ts_col))
+        return pond_buf_printf(b, "\"%s\"", m->ts_col);
+    return pond_buf_puts(b, TS_BY_VARIABLE);
+}
+
 /* The local wall-clock time of a row as a plain TIMESTAMP, in the session time zone, from
  * which year() … minute() are cheap (calling them on a TIMESTAMPTZ goes through an ICU
  * calendar per call: three times slower).  ts is a validated identifier. */
 static int put_local(pond_buf *b, const stage_state *s, const match *m)
 {
-    int tz = is_tz_type(m->ts_type);
-    if (is_utc(s))
-        return tz ? pond_buf_puts(b, "timezone('UTC', " TS_COLUMN ")")
-                  : pond_buf_puts(b, "CAST(" TS_COLUMN " AS TIMESTAMP)");
-    return tz ? pond_buf_puts(b, "timezone(current_setting('TimeZone'), " TS_COLUMN ")")
-              : pond_buf_puts(b, "timezone(current_setting('TimeZone'), timezone('UTC', "
-                                 "CAST(" TS_COLUMN " AS TIMESTAMP)))");
+    int rc, tz = is_tz_type(m->ts_type);
+    if (is_utc(s)) {
+        if ((rc = pond_buf_puts(b, tz ? "timezone('UTC', " : "CAST(")) || (rc = put_ts(b, m)))
+            return rc;
+        return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)");
+    }
+    if ((rc = pond_buf_puts(b, tz ? "timezone(current_setting('TimeZone'), "
+                                  : "timezone(current_setting('TimeZone'), timezone('UTC', "
+                                    "CAST(")) ||
+        (rc = put_ts(b, m)))
+        return rc;
+    return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)))");
 }
 
 /* "SELECT <cols> FROM read_parquet($<files>, union_by_name=true)[ WHERE …]", parameters
@@ -327,11 +342,12 @@ static int put_select(pond_buf *b, const stage_state *s, const match *m, const c
     }
     if (rc == POND_OK)
         rc = pond_buf_printf(b, " FROM read_parquet($%d, union_by_name=true)", first++);
-    if (rc == POND_OK && timed && s->has_start)
-        rc = pond_buf_printf(b, " WHERE " TS_COLUMN " >= $%d", first++);
-    if (rc == POND_OK && timed && s->has_end)
-        rc = pond_buf_printf(b, " %s " TS_COLUMN " < $%d", s->has_start ? "AND" : "WHERE",
-                             first++);
+    if (rc == POND_OK && timed && s->has_start &&
+        (!(rc = pond_buf_puts(b, " WHERE ")) && !(rc = put_ts(b, m))))
+        rc = pond_buf_printf(b, " >= $%d", first++);
+    if (rc == POND_OK && timed && s->has_end &&
+        (!(rc = pond_buf_puts(b, s->has_start ? " AND " : " WHERE ")) && !(rc = put_ts(b, m))))
+        rc = pond_buf_printf(b, " < $%d", first++);
     if (rc == POND_OK && levels)
         rc = pond_buf_puts(b, ")");
     return rc;
@@ -383,7 +399,7 @@ done:
     return rc;
 }
 
-/* SET VARIABLE pond_ts to m's timestamp column (bound), for TS_COLUMN. */
+/* SET VARIABLE pond_ts to m's timestamp column (bound), for TS_BY_VARIABLE. */
 static int set_ts_variable(stage_state *s, const match *m)
 {
     int rc = POND_OK;
@@ -412,7 +428,7 @@ static int run_sql(stage_state *s, const match *m, const char *sql, const char *
     int rc = POND_OK;
     duckdb_prepared_statement st = NULL;
 
-    if (m->ts_col && (rc = set_ts_variable(s, m)) != POND_OK)
+    if (m->ts_col && !pond_export__sql_ident_ok(m->ts_col) && (rc = set_ts_variable(s, m)))
         return rc;
     if (duckdb_prepare(pond_export_ctx_con(s->ctx), sql, &st) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot export '%s': %s", m->path,
@@ -505,7 +521,9 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
         *last_ms = floor_ms(m->max_us);
         return POND_OK;
     }
-    if ((rc = pond_buf_puts(&cols, "epoch_ms(min(" TS_COLUMN ")), epoch_ms(max(" TS_COLUMN "))")) ||
+    if ((rc = pond_buf_puts(&cols, "epoch_ms(min(")) || (rc = put_ts(&cols, m)) ||
+        (rc = pond_buf_puts(&cols, ")), epoch_ms(max(")) || (rc = put_ts(&cols, m)) ||
+        (rc = pond_buf_puts(&cols, "))")) ||
         (rc = put_select(&sql, s, m, cols.ptr, 0, 1)))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
