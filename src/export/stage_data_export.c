@@ -47,7 +47,7 @@ typedef struct match {
     char *ts_col;  /* series: the timestamp column; else NULL */
     char *ts_type; /* its type in the newest version that has it */
     int64_t ts_missing_version; /* a version without the timestamp column; 0 if none */
-    char *level_clash; /* a column named like a --temporal level, if any */
+    unsigned level_columns; /* bit l: a column is named like level l; bit 5: LOCAL_COLUMN */
     pond_captures caps;
     char **files; /* content files to read (series: all versions; table, data: newest) */
     size_t nfiles;
@@ -88,7 +88,6 @@ static void match_clear(match *m)
     free(m->path);
     free(m->ts_col);
     free(m->ts_type);
-    free(m->level_clash);
     pond_captures_free(&m->caps);
     for (size_t i = 0; i < m->nfiles; i++)
         free(m->files[i]);
@@ -119,9 +118,11 @@ static int scan_schema(match *m, const pond_version_info *v)
             free(m->ts_type);
             m->ts_type = strdup(type ? type : "TIMESTAMP");
         }
-        for (int l = 0; l < POND_TEMPORAL_MAX && !m->level_clash; l++)
-            if (strcmp(name, pond_temporal_level_name(l)) == 0 || strcmp(name, LOCAL_COLUMN) == 0)
-                m->level_clash = strdup(name);
+        for (int l = 0; l < POND_TEMPORAL_MAX; l++)
+            if (strcmp(name, pond_temporal_level_name(l)) == 0)
+                m->level_columns |= 1u << l;
+        if (strcmp(name, LOCAL_COLUMN) == 0)
+            m->level_columns |= 1u << POND_TEMPORAL_MAX;
     }
     json_decref(arr);
     if (m->ts_col && !has_ts && !m->ts_missing_version)
@@ -244,12 +245,16 @@ static int plan_one(stage_state *s, match *m)
                                 m->path, pond_entry_type_name(m->type));
             goto done;
         }
-        if (m->level_clash) {
-            rc = pond_error_set(POND_EINVALID,
-                                "cannot partition '%s' by --temporal: it has a column named "
-                                "'%s' already",
-                                m->path, m->level_clash);
-            goto done;
+        for (int l = 0; l <= POND_TEMPORAL_MAX; l++) {
+            if ((l < s->nlevels || l == POND_TEMPORAL_MAX) && (m->level_columns & (1u << l))) {
+                rc = pond_error_set(POND_EINVALID,
+                                    "cannot partition '%s' by --temporal: it has a column named "
+                                    "'%s' already",
+                                    m->path,
+                                    l < POND_TEMPORAL_MAX ? pond_temporal_level_name(l)
+                                                          : LOCAL_COLUMN);
+                goto done;
+            }
         }
     }
     if (m->type == POND_ENTRY_SERIES && m->nfiles && (s->nlevels || s->has_start || s->has_end)) {

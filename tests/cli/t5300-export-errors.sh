@@ -60,6 +60,16 @@ fails_untouched 1 "series '/sites/Noyo/res=1h.series' has no timestamp column 't
 fails_untouched 1 "has no timestamp column" "$NEW" \
     pond --pond "$TMP/pond2" export -p '/sites/Noyo/res=1h.series' -d "$NEW" --start-time 2024-07-21
 
+# A column named like a partition level clashes only with the levels asked for.
+duckq "COPY (SELECT TIMESTAMP '2024-07-20' + INTERVAL (i) HOUR AS timestamp, i % 7 AS day FROM range(0, 48) t(i))
+       TO '$TMP/day.parquet' (FORMAT PARQUET)" >/dev/null
+expect_ok pond --pond "$TMP/pond2" copy "$TMP/day.parquet" /day.series
+fails_untouched 1 "cannot partition '/day.series' by --temporal: it has a column named 'day' already" "$NEW" \
+    pond --pond "$TMP/pond2" export -p /day.series -d "$NEW" --temporal year,month,day
+expect_ok pond --pond "$TMP/pond2" export -p /day.series -d "$TMP/daymonth" --temporal year,month
+check_eq "  …while year,month keeps the 'day' column" "48 141" \
+    "$(duckq -v f="$TMP/daymonth/day/year=2024/month=7/data.parquet" "SELECT count(*) || ' ' || sum(day) FROM read_parquet(getvariable('f'), hive_partitioning=false)" | tail -1)"
+
 # --- existing output without --overwrite: refused before anything is written ---------------------
 BOTH=(-p /sites/BDock/res=1h.series -p /sites/Noyo/res=1h.series)
 fails_untouched 1 "output 'sites/BDock/res=1h' already exists in '$OUTD' (use --overwrite to replace it)" "$OUTD" \
