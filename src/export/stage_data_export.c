@@ -48,6 +48,7 @@ typedef struct match {
     char *ts_type; /* its type in the newest version that has it */
     int64_t ts_missing_version; /* a version without the timestamp column; 0 if none */
     unsigned level_columns; /* bit l: a column is named like level l; bit 5: LOCAL_COLUMN */
+    int mixed_schemas; /* versions differ in schema: read them with union_by_name */
     pond_captures caps;
     char **files; /* content files to read (series: all versions; table, data: newest) */
     size_t nfiles;
@@ -195,6 +196,9 @@ static int collect_one(const pond_entry_info *e, void *arg)
         }
         if (e->type != POND_ENTRY_DATA && (rc = scan_schema(m, v)) != POND_OK)
             goto done;
+        if (i > from && (!v->schema || !e->versions[from].schema ||
+                         strcmp(v->schema, e->versions[from].schema) != 0))
+            m->mixed_schemas = 1;
     }
 done:
     cs->rc = rc;
@@ -306,7 +310,7 @@ static int put_ts(pond_buf *b, const match *m)
 
 /* The local wall-clock time of a row as a plain TIMESTAMP, in the session time zone, from
  * which year() … minute() are cheap (calling them on a TIMESTAMPTZ goes through an ICU
- * calendar per call: three times slower).  ts is a validated identifier. */
+ * calendar per call: three times slower). */
 static int put_local(pond_buf *b, const stage_state *s, const match *m)
 {
     int rc, tz = is_tz_type(m->ts_type);
@@ -323,7 +327,7 @@ static int put_local(pond_buf *b, const stage_state *s, const match *m)
     return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)))");
 }
 
-/* "SELECT <cols> FROM read_parquet($<files>, union_by_name=true)[ WHERE …]", parameters
+/* "SELECT <cols> FROM read_parquet($<files>[, union_by_name=true])[ WHERE …]", parameters
  * from $first: the file list, then the start and end time when given.  With with_levels the
  * columns are all of the source's plus one per --temporal level (computed from the local
  * time in a subquery column that is left out again); else cols. */
@@ -346,7 +350,8 @@ static int put_select(pond_buf *b, const stage_state *s, const match *m, const c
         return rc;
     }
     if (rc == POND_OK)
-        rc = pond_buf_printf(b, " FROM read_parquet($%d, union_by_name=true)", first++);
+        rc = pond_buf_printf(b, " FROM read_parquet($%d%s)", first++,
+                             m->mixed_schemas ? ", union_by_name=true" : "");
     if (rc == POND_OK && timed && s->has_start &&
         (!(rc = pond_buf_puts(b, " WHERE ")) && !(rc = put_ts(b, m))))
         rc = pond_buf_printf(b, " >= $%d", first++);

@@ -138,6 +138,15 @@ check_contains "dry run: names the source" "$(cat "$OUT")" "	/sites/Noyo/res=1h.
 check_eq "dry run: DIR not created, no tables dumped" "no no" \
     "$( [ -e "$TMP/dry" ] && echo yes || echo no) $( [ -e "$TMP/dry-tables" ] && echo yes || echo no)"
 
+# --- versions whose schemas differ: read as the union by column name ---------------------------
+duckq "COPY (SELECT TIMESTAMP '2024-07-01' + INTERVAL (i) HOUR AS timestamp, i AS n FROM range(0, 30) t(i)) TO '$TMP/e1.parquet' (FORMAT PARQUET)" >/dev/null
+duckq "COPY (SELECT TIMESTAMP '2024-07-03' + INTERVAL (i) HOUR AS timestamp, 'x' || i AS extra, i AS n FROM range(0, 20) t(i)) TO '$TMP/e2.parquet' (FORMAT PARQUET)" >/dev/null
+expect_ok pond copy "$TMP/e1.parquet" /evolve.series
+expect_ok pond copy "$TMP/e2.parquet" /evolve.series
+expect_ok pond export -q -p /evolve.series -d "$TMP/evolve" --temporal year,month,day
+check_eq "mixed schemas: all rows, the new column NULL where it was missing" "50 20 30" \
+    "$(q -v dir="$TMP/evolve" "SELECT count(*) || ' ' || count(extra) || ' ' || count(*) FILTER (WHERE extra IS NULL AND timestamp < TIMESTAMP '2024-07-03') FROM read_parquet(getvariable('dir') || '/**/*.parquet', hive_partitioning=false, union_by_name=true)")"
+
 # --- -f control: the transaction log ------------------------------------------------------------
 expect_ok pond export -f control -p '/txn/*' -d "$TMP/log" --dump-tables "$TMP/log-tables"
 ntxn=$(pond show | grep -c 'pond copy' || true)

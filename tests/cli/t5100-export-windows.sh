@@ -105,6 +105,18 @@ check_eq "LA months: every row inside its window" "0" "$(window_violations la-mo
 check_eq "LA: March 2024 is 31 days less an hour" "$((31 * 24 - 1))" "$(hours la-month s/year=2024/month=3/data.parquet)"
 check_eq "LA: November 2024 is 30 days and an hour" "$((30 * 24 + 1))" "$(hours la-month s/year=2024/month=11/data.parquet)"
 
+# --- a TIMESTAMPTZ timestamp column: the same instants, the same windows -----------------------
+duckq "SET TimeZone = 'UTC'; COPY (SELECT TIMESTAMPTZ '2024-03-09 00:00:00+00' + INTERVAL (i) HOUR AS timestamp, i AS n
+       FROM range(0, 72) t(i)) TO '$TMP/tz.parquet' (FORMAT PARQUET)" >/dev/null
+expect_ok pond copy "$TMP/tz.parquet" /tz.series
+expect_ok pond export -q -p /tz.series -d "$TMP/tz" --temporal year,month,day --timezone $LA \
+    --start-time 2024-03-09T12:00:00Z --dump-tables "$TMP/tz-t"
+check_eq "TIMESTAMPTZ: local days and windows, rows from the start time on" \
+    "tz/year=2024/month=3/day=10/data.parquet 1710057600000 1710140400000 23
+tz/year=2024/month=3/day=11/data.parquet 1710140400000 1710226800000 17
+tz/year=2024/month=3/day=9/data.parquet 1709971200000 1710057600000 20" \
+    "$(q -v meta="$TMP/tz-t/export_metadata.parquet" "SELECT file_path || ' ' || start_time || ' ' || end_time || ' ' || row_count FROM read_parquet(getvariable('meta')) ORDER BY 1")"
+
 # --- a bad time zone --------------------------------------------------------------------------
 expect_fail 1 "unknown time zone 'Mars/Base'" pond export -p /s.series -d "$TMP/bad-tz" --temporal year --timezone Mars/Base
 check_eq "bad time zone: DIR not created" "no" "$( [ -e "$TMP/bad-tz" ] && echo yes || echo no)"
