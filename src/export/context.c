@@ -9,7 +9,9 @@
  * and creates DIR (and missing parents) itself when it is missing.  Commit moves each staged
  * output to DIR/<rel> (renames within one file system), journalling every step; if a step
  * fails the journal is undone backwards, so DIR is as it was.  Free removes the staging
- * directory and, unless the run committed, the directories the run created.
+ * directory and, unless the run committed, the directories the run created.  The journal is
+ * also written to the staging directory before each step (export/journal.h), so a run killed
+ * half way through its commit is undone by the next export into DIR, at open.
  *
  * In memory, the context owns a private DuckDB database (duckdb_open(NULL)) holding
  * export_metadata, filled only through one appender, and the tables later stages add.
@@ -17,11 +19,13 @@
 #include "export/context.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "export/journal.h"
 #include "export/sql_params.h"
 #include "util/fs.h"
 
@@ -55,6 +59,7 @@ struct pond_export_ctx {
     char **tables;
     size_t ntables;
     int committed;
+    int journal; /* fd of staging/journal during commit, else -1 */
 };
 
 static const char *const metadata_ddl =
@@ -217,6 +222,7 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         return pond_error_set(POND_EINVALID, "no output directory (-d DIR)");
     if (!(ctx = calloc(1, sizeof *ctx)))
         return pond_error_oom();
+    ctx->journal = -1;
     ctx->p = p;
     ctx->opts = opts;
     if ((rc = pond_fs_abspath(opts->dir, &b)) != POND_OK)
@@ -233,6 +239,9 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         }
         if ((rc = create_dir_tracked(ctx, ctx->dir)) != POND_OK)
             goto done;
+        int recovered;
+        if ((rc = pond_journal_recover(ctx->dir, &recovered, opts->log)) != POND_OK)
+            goto done;
         if ((rc = pond_fs_mktemp_dir(ctx->dir, ".pond-staging-", &b)) != POND_OK) {
             rc = pond_error_wrap(rc, "cannot write in output directory '%s'", ctx->dir);
             goto done;
@@ -241,6 +250,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
             rc = pond_error_oom();
             goto done;
         }
+        if ((rc = pond_journal_mark_owner(ctx->staging)) != POND_OK)
+            goto done;
         if ((rc = pond_buf_printf(&b, "%s/out", ctx->staging)) != POND_OK)
             goto done;
         if (mkdir(b.ptr, 0777) != 0) {
@@ -613,6 +624,8 @@ static int make_parents(pond_export_ctx *ctx, const char *rel, step **steps, siz
         if ((rc = pond_buf_printf(&b, "%s/%.*s", ctx->dir, (int)(e - rel), rel)) != POND_OK)
             goto done;
         if (!pond_fs_exists(b.ptr)) {
+            if ((rc = pond_journal_append(ctx->journal, 'D', b.ptr, NULL)) != POND_OK)
+                goto done;
             if (mkdir(b.ptr, 0777) != 0) {
                 rc = pond_error_set(POND_ERROR, "cannot create directory '%s': %s", b.ptr,
                                     strerror(errno));
@@ -644,6 +657,10 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
      * to test the roll-back. */
     const char *fail_env = getenv("POND_TEST_FAIL_AFTER_MOVES");
     long fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
+    /* Test hook: POND_TEST_KILL_AFTER_MOVES=N kills the process (SIGKILL) after N outputs are
+     * in place, to test that the next export undoes the half-done commit. */
+    const char *kill_env = getenv("POND_TEST_KILL_AFTER_MOVES");
+    long kill_after = kill_env && *kill_env ? strtol(kill_env, NULL, 10) : -1;
 
     if (ctx->opts->dry_run || ctx->committed)
         return POND_OK;
@@ -653,6 +670,8 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
         rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", old.ptr, strerror(errno));
         goto done;
     }
+    if ((rc = pond_journal_open(&ctx->journal, ctx->staging)) != POND_OK)
+        goto done;
     for (size_t i = 0; i < ctx->nclaims; i++) {
         const char *rel = ctx->claims[i].rel;
         pond_buf_clear(&staged);
@@ -662,6 +681,8 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
             goto done;
         if (!pond_fs_exists(staged.ptr))
             continue; /* claimed but not written */
+        if (kill_after >= 0 && (long)moves >= kill_after)
+            raise(SIGKILL);
         if (fail_after >= 0 && (long)moves >= fail_after) {
             rc = pond_error_set(POND_ERROR,
                                 "injected failure after %zu outputs moved into place "
@@ -681,14 +702,16 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
             pond_buf_clear(&old);
             if ((rc = pond_buf_printf(&old, "%s/old/%zu", ctx->staging, i)) != POND_OK)
                 goto done;
-            if ((rc = pond_fs_rename(final.ptr, old.ptr)) != POND_OK)
+            if ((rc = pond_journal_append(ctx->journal, 'B', final.ptr, old.ptr)) != POND_OK ||
+                (rc = pond_fs_rename(final.ptr, old.ptr)) != POND_OK)
                 goto done;
             if ((rc = push_step(&steps, &nsteps, STEP_BACKUP, final.ptr, old.ptr)) != POND_OK) {
                 rename(old.ptr, final.ptr);
                 goto done;
             }
         }
-        if ((rc = pond_fs_rename(staged.ptr, final.ptr)) != POND_OK)
+        if ((rc = pond_journal_append(ctx->journal, 'M', staged.ptr, final.ptr)) != POND_OK ||
+            (rc = pond_fs_rename(staged.ptr, final.ptr)) != POND_OK)
             goto done;
         if ((rc = push_step(&steps, &nsteps, STEP_MOVE, staged.ptr, final.ptr)) != POND_OK) {
             rename(final.ptr, staged.ptr);
@@ -697,10 +720,16 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
         moves++;
     }
     pond_fs_fsync_path(ctx->dir);
+    if ((rc = pond_journal_append(ctx->journal, 'C', NULL, NULL)) != POND_OK)
+        goto done;
     ctx->committed = 1;
 done:
     if (rc != POND_OK)
         roll_back(steps, nsteps);
+    if (ctx->journal >= 0) {
+        close(ctx->journal);
+        ctx->journal = -1;
+    }
     for (size_t i = 0; i < nsteps; i++) {
         free(steps[i].a);
         free(steps[i].b);
