@@ -12,8 +12,9 @@
 #   (b) pond-bench-duckdb-copy: COPY (SELECT *, year(timestamp) AS year, month(…), day(…)
 #       FROM read_parquet(<the pond's content files under $POND/data>)) TO OUT2
 #       (FORMAT PARQUET, PARTITION_BY (year, month, day)) — one COPY per series for "many".
-# and for "many" also (c) one DuckDB COPY over all files partitioned by (src, year, month, day),
-# the fastest DuckDB can do, for reference.  Both outputs are synced to disk before the next
+# and, for reference, (c) the same DuckDB COPY with RETURN_STATS (which pond needs for its
+# per-file row counts), and for "many" (d) one DuckDB COPY over all files partitioned by
+# (src, year, month, day), the fastest DuckDB can do.  Both outputs are synced to disk before the next
 # run starts.  Reports median wall time, user+sys CPU, peak RSS, rows/s, series/s and the ratio
 # duckdb_wall / pond_wall (>= 0.9: pond at most ~11% slower), then checks with DuckDB (duckq)
 # that both outputs hold the same rows and partitions.  Speed is measured here, never in tests.
@@ -103,8 +104,9 @@ report() {
     wall=$(median 1 "$f"); cpu=$(median 2 "$f"); rss=$(maxcol 3 "$f")
     awk -v c="$1" -v l="$3" -v w="$wall" -v cpu="$cpu" -v r="$rss" -v rows="$4" -v ser="$5" \
         -v all="$(awk '{ printf "%s%s", sep, $1; sep = "/" }' "$f")" 'BEGIN {
-        printf "| %s | %s | %.2f (%s) | %.2f | %.0f | %.0f | %.1f |\n",
-               c, l, w, all, cpu, r / 1024, rows / w, ser / w }'
+        sps = "-"; if (ser > 1) sps = sprintf("%.1f", ser / w)
+        printf "| %s | %s | %.2f (%s) | %.2f | %.0f | %.0f | %s |\n",
+               c, l, w, all, cpu, r / 1024, rows / w, sps }'
 }
 
 ratio() { awk -v a="$(median "$3" "$work/$1.runs")" -v b="$(median "$3" "$work/$2.runs")" 'BEGIN { printf "%.2f", a / b }'; }
@@ -165,6 +167,8 @@ run_case() {
                     --files-from "$d/files"
             fi
         done
+        timed "$c-duckdbs" "$dcopy" "$d/out4.$i" --temporal year,month,day "${each[@]}" \
+            --return-stats --files-from "$d/files"
         if [ "$series" -gt 1 ]; then
             timed "$c-duckdb1" "$dcopy" "$d/out3.$i" --temporal year,month,day --by-file \
                 --files-from "$d/files"
@@ -174,11 +178,14 @@ run_case() {
     report "$c" "$c-pond" "pond export" "$rows" "$series" >>"$table"
     if [ "$series" -gt 1 ]; then
         report "$c" "$c-duckdb" "DuckDB, one COPY per series" "$rows" "$series" >>"$table"
-        report "$c" "$c-duckdb1" "DuckDB, one COPY for all (ref.)" "$rows" "$series" >>"$table"
+        report "$c" "$c-duckdbs" "(ref.) DuckDB, one COPY per series, RETURN_STATS" "$rows" "$series" >>"$table"
+        report "$c" "$c-duckdb1" "(ref.) DuckDB, one COPY for all series" "$rows" "$series" >>"$table"
     else
         report "$c" "$c-duckdb" "DuckDB COPY" "$rows" "$series" >>"$table"
+        report "$c" "$c-duckdbs" "(ref.) DuckDB COPY, RETURN_STATS" "$rows" "$series" >>"$table"
     fi
-    echo "| $c | **ratio duckdb/pond** | wall $(ratio "$c-duckdb" "$c-pond" 1) | cpu $(ratio "$c-duckdb" "$c-pond" 2) | | | |" >>"$table"
+    echo "| $c | **ratio DuckDB/pond** | **$(ratio "$c-duckdb" "$c-pond" 1)** (wall) | $(ratio "$c-duckdb" "$c-pond" 2) (cpu) | | | |" >>"$table"
+    echo "| $c | ratio DuckDB+RETURN_STATS/pond | $(ratio "$c-duckdbs" "$c-pond" 1) (wall) | $(ratio "$c-duckdbs" "$c-pond" 2) (cpu) | | | |" >>"$table"
     if [ "$perf" = 1 ] && command -v perf >/dev/null; then
         perf record -q -F 499 -o "$d/perf.data" -- "$pond" --pond "$d/pond" export \
             -p '/sites/*.series' -d "$d/out.perf" --temporal year,month,day "${quiet[@]}" \
