@@ -306,7 +306,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
         pond_buf keep = POND_BUF_INIT;
         pond_buf_puts(&keep, pond_error_last());
         if (ctx->staging)
-            pond_fs_rm_rf(ctx->staging);
+            pond_journal_remove_staging(ctx->staging);
         /* Directories the run made for DIR go again unless the run committed into them. */
         for (size_t i = ctx->ncreated; i-- > 0 && !ctx->committed;)
             rmdir(ctx->created[i]);

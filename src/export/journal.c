@@ -32,6 +32,31 @@ int pond_journal_mark_owner(const char *staging)
     return rc;
 }
 
+int pond_journal_remove_staging(const char *staging)
+{
+    DIR *d = opendir(staging);
+    struct dirent *e;
+    pond_buf path = POND_BUF_INIT;
+    int rc = POND_OK;
+
+    if (!d)
+        return errno == ENOENT ? POND_OK : pond_fs_rm_rf(staging);
+    /* Everything but the owner first, so that a kill part way leaves a staging directory that
+     * still names its (dead) owner, or an empty one: both are recognised as left over. */
+    while (rc == POND_OK && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, "owner"))
+            continue;
+        pond_buf_clear(&path);
+        if ((rc = pond_buf_printf(&path, "%s/%s", staging, e->d_name)) == POND_OK)
+            rc = pond_fs_rm_rf(path.ptr);
+    }
+    closedir(d);
+    if (rc == POND_OK)
+        rc = pond_fs_rm_rf(staging);
+    pond_buf_free(&path);
+    return rc;
+}
+
 int pond_journal_open(int *fd, const char *staging)
 {
     pond_buf path = POND_BUF_INIT;
@@ -72,7 +97,10 @@ static int owner_is_dead(const char *staging)
     if (pond_buf_printf(&path, "%s/owner", staging) != POND_OK)
         goto done;
     if (pond_fs_read_file(path.ptr, &text) != POND_OK) {
-        dead = stat(staging, &st) == 0 && time(NULL) - st.st_mtime > UNOWNED_GRACE_SECONDS;
+        /* No owner: a run removing its staging directory got as far as the owner file (it is
+         * removed last, see pond_journal_remove_staging), or a run has only just made it. */
+        dead = pond_fs_dir_is_empty(staging) == 1 ||
+               (stat(staging, &st) == 0 && time(NULL) - st.st_mtime > UNOWNED_GRACE_SECONDS);
         goto done;
     }
     long pid = strtol(text.ptr, NULL, 10);
@@ -176,7 +204,7 @@ int pond_journal_recover(const char *dir, int *recovered, FILE *log)
         if (pond_fs_read_file(jpath.ptr, &journal) == POND_OK)
             undo(&journal);
         pond_error_clear();
-        if ((rc = pond_fs_rm_rf(staging.ptr)) != POND_OK) {
+        if ((rc = pond_journal_remove_staging(staging.ptr)) != POND_OK) {
             rc = pond_error_wrap(rc, "cannot remove what an interrupted export left in '%s'",
                                  dir);
             break;

@@ -22,6 +22,10 @@
 /* Record this process as the owner of staging. */
 int pond_journal_mark_owner(const char *staging);
 
+/* Remove a staging directory, its owner file last (so a kill part way is still recognised as
+ * a dead run's leftover). */
+int pond_journal_remove_staging(const char *staging);
+
 /* Open staging/journal for appending; *fd is -1 on failure. */
 int pond_journal_open(int *fd, const char *staging);
 
