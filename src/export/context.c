@@ -62,7 +62,7 @@ struct pond_export_ctx {
     int journal; /* fd of staging/journal during commit, else -1 */
 };
 
-static const char *const metadata_ddl =
+const char pond_export_metadata_ddl[] =
     "CREATE TABLE export_metadata ("
     " pattern VARCHAR NOT NULL,"
     " capture_group INTEGER NOT NULL,"
@@ -273,7 +273,7 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     }
     if ((rc = set_timezone(ctx, opts->timezone ? opts->timezone : "UTC")) != POND_OK)
         goto done;
-    if ((rc = query(ctx, metadata_ddl, "cannot create export_metadata")) != POND_OK)
+    if ((rc = query(ctx, pond_export_metadata_ddl, "cannot create export_metadata")) != POND_OK)
         goto done;
     if (duckdb_appender_create(ctx->con, NULL, "export_metadata", &ctx->app) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot create the export_metadata appender: %s",

@@ -21,6 +21,11 @@
 
 typedef struct pond_export_ctx pond_export_ctx;
 
+/* The CREATE TABLE of export_metadata: the eight columns of DESIGN.md section 3, then
+ * source_path.  The context makes it; the pipeline checker makes an empty one to bind stage
+ * SQL against (sql_check.c), so both see the same table. */
+extern const char pond_export_metadata_ddl[];
+
 /* Open a context for a run writing into opts->dir (created at commit if missing).
  * Makes the in-memory database with an empty export_metadata table. */
 int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts);

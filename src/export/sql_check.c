@@ -3,23 +3,11 @@
  * (see sql_check.h).
  */
 #include <string.h>
+#include "export/context.h"
 #include "export/sql_check.h"
 #include "export/sql_params.h"
 #include "util/buf.h"
 #include "util/error.h"
-
-/* export_metadata as the context makes it (context.c): the scratch copy must match it. */
-static const char *const scratch_metadata_ddl =
-    "CREATE TABLE export_metadata ("
-    " pattern VARCHAR NOT NULL,"
-    " capture_group INTEGER NOT NULL,"
-    " capture_value VARCHAR NOT NULL,"
-    " file_path VARCHAR NOT NULL,"
-    " start_time BIGINT,"
-    " end_time BIGINT,"
-    " row_count BIGINT,"
-    " export_stage INTEGER NOT NULL,"
-    " source_path VARCHAR)";
 
 int pond_export__scratch_open(pond_sql_scratch *sc)
 {
@@ -33,7 +21,7 @@ int pond_export__scratch_open(pond_sql_scratch *sc)
         return pond_error_set(POND_ERROR, "cannot connect to an in-memory duckdb database");
     }
     sc->open = 1;
-    if (duckdb_query(sc->con, scratch_metadata_ddl, &res) == DuckDBError)
+    if (duckdb_query(sc->con, pond_export_metadata_ddl, &res) == DuckDBError)
         rc = pond_error_set(POND_ERROR, "cannot create export_metadata: %s",
                             duckdb_result_error(&res));
     duckdb_destroy_result(&res);
