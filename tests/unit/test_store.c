@@ -14,21 +14,6 @@
 #include "pond.h"
 #include "test_store_util.h"
 
-static char dir[256];  /* the test's scratch directory */
-static char pdir[300]; /* the pond */
-
-static pond *fresh_pond(void)
-{
-    pond *p = NULL;
-    tmpdir(dir, sizeof dir);
-    snprintf(pdir, sizeof pdir, "%s/pond", dir);
-    if (pond_init(pdir) != POND_OK || pond_open(&p, pdir, "pond test") != POND_OK) {
-        fprintf(stderr, "cannot make a pond: %s\n", pond_error_last());
-        exit(2);
-    }
-    return p;
-}
-
 static void host(char *out, size_t n, const char *name, const char *text)
 {
     snprintf(out, n, "%s/%s", dir, name);

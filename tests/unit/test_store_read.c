@@ -10,31 +10,8 @@
 
 #include "check.h"
 #include "pond.h"
+#define TEST_POND_COMMAND "pond test --x 'y'"
 #include "test_store_util.h"
-
-static char dir[256];
-static char pdir[300];
-
-static pond *fresh_pond(void)
-{
-    pond *p = NULL;
-    tmpdir(dir, sizeof dir);
-    snprintf(pdir, sizeof pdir, "%s/pond", dir);
-    if (pond_init(pdir) != POND_OK || pond_open(&p, pdir, "pond test --x 'y'") != POND_OK) {
-        fprintf(stderr, "cannot make a pond: %s\n", pond_error_last());
-        exit(2);
-    }
-    return p;
-}
-
-static int copy1(pond *p, const char *name, const char *text, const char *dest)
-{
-    char path[400];
-    const char *srcs[1] = {path};
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    write_file(path, text);
-    return pond_copy_in(p, srcs, 1, dest, NULL);
-}
 
 /* A series of two versions; the second adds column "wind". */
 static pond *series_pond(void)

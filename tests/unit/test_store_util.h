@@ -139,4 +139,34 @@ static inline int cat_to_string(pond *p, pond_fs fs, const char *path, const pon
     return rc;
 }
 
+/* The test program's scratch directory and its pond (fresh_pond makes a new one each call). */
+static char dir[256];
+static char pdir[300];
+
+#ifndef TEST_POND_COMMAND
+#define TEST_POND_COMMAND "pond test" /* the command line the pond's log records */
+#endif
+
+static inline pond *fresh_pond(void)
+{
+    pond *p = NULL;
+    tmpdir(dir, sizeof dir);
+    snprintf(pdir, sizeof pdir, "%s/pond", dir);
+    if (pond_init(pdir) != POND_OK || pond_open(&p, pdir, TEST_POND_COMMAND) != POND_OK) {
+        fprintf(stderr, "cannot make a pond: %s\n", pond_error_last());
+        exit(2);
+    }
+    return p;
+}
+
+/* Write text to dir/name and copy it into the pond at dest. */
+static inline int copy1(pond *p, const char *name, const char *text, const char *dest)
+{
+    char path[400];
+    const char *srcs[1] = {path};
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    write_file(path, text);
+    return pond_copy_in(p, srcs, 1, dest, NULL);
+}
+
 #endif
