@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "export/claim_index.h"
 #include "export/journal.h"
 #include "export/sql_params.h"
 #include "util/fs.h"
@@ -56,6 +57,7 @@ struct pond_export_ctx {
     size_t ncreated;
     claim *claims;
     size_t nclaims, capclaims;
+    pond_claim_index *claimed; /* the claims' paths, for overlap checks */
     char **tables;
     size_t ntables;
     int committed;
@@ -84,13 +86,6 @@ static int query(pond_export_ctx *ctx, const char *sql, const char *what)
         rc = pond_error_set(POND_ERROR, "%s: %s", what, duckdb_result_error(&res));
     duckdb_destroy_result(&res);
     return rc;
-}
-
-/* 1 if a is b or a directory above b ("x" and "x/y"), as '/'-separated relative paths. */
-static int path_is_prefix(const char *a, const char *b)
-{
-    size_t n = strlen(a);
-    return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
 }
 
 /* rel must be '/'-separated names, none empty, "." or "..", and not inside the staging area. */
@@ -223,6 +218,10 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     if (!(ctx = calloc(1, sizeof *ctx)))
         return pond_error_oom();
     ctx->journal = -1;
+    if ((rc = pond_claim_index_new(&ctx->claimed)) != POND_OK) {
+        free(ctx);
+        return rc;
+    }
     ctx->p = p;
     ctx->opts = opts;
     if ((rc = pond_fs_abspath(opts->dir, &b)) != POND_OK)
@@ -324,6 +323,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
         free(ctx->claims[i].source);
     }
     free(ctx->claims);
+    pond_claim_index_free(ctx->claimed);
     for (size_t i = 0; i < ctx->ntables; i++)
         free(ctx->tables[i]);
     free(ctx->tables);
@@ -411,10 +411,9 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
     pond_buf_clear(staged_path);
     if ((rc = check_rel(rel_path)) != POND_OK)
         return rc;
-    for (size_t i = 0; i < ctx->nclaims; i++) {
-        const claim *o = &ctx->claims[i];
-        if (!path_is_prefix(o->rel, rel_path) && !path_is_prefix(rel_path, o->rel))
-            continue;
+    long overlap = pond_claim_index_find_overlap(ctx->claimed, rel_path);
+    if (overlap >= 0) {
+        const claim *o = &ctx->claims[overlap];
         if (strcmp(o->rel, rel_path) == 0)
             return pond_error_set(POND_EEXISTS, "'%s' and '%s' would both write '%s'",
                                   o->source ? o->source : "an earlier output",
@@ -436,6 +435,11 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
     if (!(c.rel = strdup(rel_path)) || (source && !(c.source = strdup(source)))) {
         free(c.rel);
         return pond_error_oom();
+    }
+    if ((rc = pond_claim_index_add(ctx->claimed, c.rel, ctx->nclaims)) != POND_OK) {
+        free(c.rel);
+        free(c.source);
+        return rc;
     }
     ctx->claims[ctx->nclaims++] = c;
 
