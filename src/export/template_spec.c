@@ -134,7 +134,7 @@ static int load_collection(pond_yaml *y, yaml_node_t *n, size_t idx, pond_collec
     pond_pattern *g = NULL;
     pond_buf src = POND_BUF_INIT;
     pond_buf label = POND_BUF_INIT;
-    char *resolved = NULL;
+    char *resolved = NULL, *missing = NULL;
 
     snprintf(what, sizeof what, "collection %zu", idx + 1);
     c->line = pond_yaml_line(n);
@@ -187,8 +187,17 @@ static int load_collection(pond_yaml *y, yaml_node_t *n, size_t idx, pond_collec
     if ((rc = pond_mustache_parse(&c->tmpl, src.ptr, c->template_path, load_partial,
                                   c->template_path)) != POND_OK)
         goto done; /* "<template>:<line>:<column>: …" from the engine */
+    /* Partials and parents too, so the whole spec is checked before any stage runs. */
+    if ((rc = pond_mustache_preload(c->tmpl, &missing)) != POND_OK)
+        goto done; /* "<partial>:<line>:<column>: …" */
+    if (missing) {
+        rc = pond_yaml_error(y, v_tmpl, "%s: template '%s' uses '%s', but there is no %s.mustache "
+                             "beside it", label.ptr, c->template_path, missing, missing);
+        goto done;
+    }
 
 done:
+    free(missing);
     free(resolved);
     pond_glob_free(g);
     pond_buf_free(&src);

@@ -90,6 +90,44 @@ done:
     return rc;
 }
 
+static int in_cache(const pond_mustache *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncache; i++)
+        if (strcmp(t->cache[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Load the fixed-name partials and parents under list, and theirs in turn; a name already in
+ * the cache has been walked (or is being walked: a recursive partial). */
+static int preload_list(pond_mustache *t, const mustache_list *list, char **missing)
+{
+    int rc = POND_OK;
+    for (size_t i = 0; i < list->n && rc == POND_OK; i++) {
+        const mustache_node *n = &list->v[i];
+        if ((n->type == MN_PARTIAL || n->type == MN_PARENT) && !n->dynamic &&
+            !in_cache(t, n->name)) {
+            const mustache_tpl *sub = NULL;
+            if ((rc = mustache__get_partial(t, n->name, &sub)) != POND_OK)
+                break;
+            if (!sub && missing && !*missing && !(*missing = strdup(n->name)))
+                rc = pond_error_oom();
+            if (sub && rc == POND_OK)
+                rc = preload_list(t, &sub->root, missing);
+        }
+        if (rc == POND_OK)
+            rc = preload_list(t, &n->children, missing);
+    }
+    return rc;
+}
+
+int pond_mustache_preload(pond_mustache *t, char **missing)
+{
+    if (missing)
+        *missing = NULL;
+    return preload_list(t, &t->main->root, missing);
+}
+
 int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out)
 {
     return mustache__render(t, t->main, context, out);

@@ -25,6 +25,14 @@ typedef char *(*pond_mustache_loader)(const char *name, char **origin, void *ctx
 int pond_mustache_parse(pond_mustache **out, const char *source, const char *origin,
                         pond_mustache_loader loader, void *loader_ctx);
 
+/* Fetch and parse now, through the loader, every partial and parent that t names with a fixed
+ * (not dynamic) name, and theirs in turn, so that their syntax errors (POND_EINVALID with
+ * their origin, line and column) are found before the first render.  When missing is not
+ * NULL it is set to the first such name the loader does not have (malloc'd; NULL if none):
+ * the spec renders a missing partial as empty, a caller may prefer to refuse it.  Call it
+ * right after pond_mustache_parse. */
+int pond_mustache_preload(pond_mustache *t, char **missing);
+
 /* Render with context appended to out.  Errors (POND_EINVALID) come from partials that do not
  * parse, with their origin, line and column. */
 int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out);

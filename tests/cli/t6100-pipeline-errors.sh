@@ -55,11 +55,22 @@ expect_fail 1 "stage 3 'Failing pages': collection 'pages': query for 'sites/BDo
 check_contains "stages 1 and 2 ran first" "$(cat "$ERR")" "stage 2/3: Build site index"
 check_eq "sql error: DIR as it was" "$before" "$(state "$TMP/out")"
 
-# --- a template error in stage 3 (a partial that does not parse, found at render time) -------
+# --- a template error in stage 3 (a partial named by a variable that does not parse: only a
+#     render finds it) ------------------------------------------------------------------------
 expect_fail 1 "stage 3 'Broken pages': collection 'pages': rendering 'broken/BDock.html': $FIX/cli/../stage/broken-partial.mustache:3:1: " \
     pond export -p '/sites/*/res=1d.series' -d "$TMP/out" --pipeline "$FIX/cli/template-error.yaml" --overwrite
 check_contains "stage 2 wrote its pages first" "$(cat "$ERR")" "wrote 2 pages for collection 'pages'"
 check_eq "template error: DIR as it was" "$before" "$(state "$TMP/out")"
+
+# --- a partial named in a template is checked with the pipeline, before any stage runs -------
+expect_fail 1 "$FIX/cli/../stage/broken-partial.mustache:3:1: " \
+    pond export -p '/sites/*/res=1d.series' -d "$TMP/out" --pipeline "$FIX/cli/static-template-error.yaml" --overwrite
+check_eq "a broken partial is found before stage 1 runs" "0" "$(grep -c '^stage 1/' "$ERR")"
+check_eq "broken partial: DIR as it was" "$before" "$(state "$TMP/out")"
+expect_fail 1 "stage/missing-partial-spec.yaml:5:15: collection 1 'pages': template '$FIX/cli/../stage/uses-missing.mustache' uses 'nosuch', but there is no nosuch.mustache beside it" \
+    pond export -p '/sites/*/res=1d.series' -d "$TMP/out" --pipeline "$FIX/cli/missing-partial.yaml" --overwrite
+check_eq "a missing partial is found before stage 1 runs" "0" "$(grep -c '^stage 1/' "$ERR")"
+check_eq "missing partial: DIR as it was" "$before" "$(state "$TMP/out")"
 
 # --- the same failures into a DIR that did not exist: it still does not ---------------------
 expect_fail 1 "no data for" \

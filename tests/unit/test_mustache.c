@@ -270,8 +270,42 @@ TEST(layout_with_indented_blocks)
     json_decref(l.partials);
 }
 
+/* preload finds a broken or missing partial before any render, through nested partials. */
+static char *preload_loader(const char *name, char **origin, void *ctx)
+{
+    (void)ctx;
+    *origin = NULL;
+    if (strcmp(name, "outer") == 0)
+        return strdup("{{#x}}{{> inner}}{{/x}}");
+    if (strcmp(name, "inner") == 0)
+        return strdup("line one\n{{#open}}");
+    if (strcmp(name, "self") == 0)
+        return strdup("{{> self}}");
+    return NULL;
+}
+
+TEST(preload_checks_nested_partials_before_rendering)
+{
+    pond_mustache *t = NULL;
+    char *missing = NULL;
+
+    CHECK(pond_mustache_parse(&t, "{{^y}}{{> outer}}{{/y}}", "main", preload_loader, NULL) ==
+          POND_OK);
+    CHECK(pond_mustache_preload(t, &missing) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "inner:2:1: ") != NULL);
+    pond_mustache_free(t);
+
+    CHECK(pond_mustache_parse(&t, "{{> self}}{{$b}}{{> gone}}{{/b}}{{>*dyn}}", "main",
+                              preload_loader, NULL) == POND_OK);
+    CHECK(pond_mustache_preload(t, &missing) == POND_OK);
+    CHECK_STR(missing, "gone"); /* recursion terminates; dynamic names are left to the render */
+    free(missing);
+    pond_mustache_free(t);
+}
+
 int main(void)
 {
+    RUN(preload_checks_nested_partials_before_rendering);
     RUN(parse_errors_name_origin_line_and_column);
     RUN(parse_error_in_partial_names_the_partial);
     RUN(parse_once_render_many);
