@@ -493,8 +493,8 @@ static int copy_variables(const pond_copy_options *opts, char **out)
 int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
                  const pond_copy_options *opts)
 {
-    pond_buf norm = POND_BUF_INIT, parent = POND_BUF_INIT, target = POND_BUF_INIT;
-    store_entry d, par;
+    pond_buf norm = POND_BUF_INIT, target = POND_BUF_INIT;
+    store_entry d;
     store_txn *txn = NULL;
     char *vars = NULL;
     plan pl;
@@ -503,7 +503,6 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
     int64_t parent_id;
 
     memset(&d, 0, sizeof d);
-    memset(&par, 0, sizeof par);
     memset(&pl, 0, sizeof pl);
     if (nsrcs == 0)
         return pond_error_set(POND_EINVALID, "nothing to copy");
@@ -525,17 +524,8 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
                             rc == POND_OK ? "not a directory" : "no such directory");
         goto done;
     } else {
-        if ((rc = pond_path_parent(norm.ptr, &parent)) < 0)
+        if ((rc = store_parent_dir(p, norm.ptr, "copy to", &parent_id)) < 0)
             goto done;
-        rc = store_entry_lookup(p, parent.ptr, &par);
-        if (rc == POND_ENOTFOUND || (rc == POND_OK && par.type != POND_ENTRY_DIR)) {
-            rc = pond_error_set(POND_ENOTFOUND, "cannot copy to '%s': no such directory '%s'",
-                                norm.ptr, parent.ptr);
-            goto done;
-        }
-        if (rc < 0)
-            goto done;
-        parent_id = par.id;
     }
     for (i = 0; i < nsrcs; i++) {
         if (into_dir) {
@@ -569,9 +559,7 @@ done:
         store_txn_abort(txn);
     free(vars);
     store_entry_clear(&d);
-    store_entry_clear(&par);
     pond_buf_free(&norm);
-    pond_buf_free(&parent);
     pond_buf_free(&target);
     return rc;
 }

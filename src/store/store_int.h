@@ -212,6 +212,11 @@ void store_entry_clear(store_entry *e);
  * callers word it).  Versions are not loaded. */
 int store_entry_lookup(pond *p, const char *path, store_entry *e);
 
+/* The id of the directory that will hold a new entry at normalized path.  ENOTFOUND with
+ * "cannot <what> '<path>': no such directory '<parent>'" when the parent is missing or is
+ * not a directory. */
+int store_parent_dir(pond *p, const char *path, const char *what, int64_t *out_id);
+
 /* As store_entry_lookup, following symlinks (store/symlink.c); ENOTFOUND with the error set
  * ("no such file '…'"), EINVALID for a symlink loop. */
 int store_entry_follow(pond *p, const char *path, store_entry *e);

@@ -13,16 +13,15 @@
 
 int pond_symlink(pond *p, const char *target, const char *path)
 {
-    pond_buf norm = POND_BUF_INIT, to = POND_BUF_INIT, parent = POND_BUF_INIT;
+    pond_buf norm = POND_BUF_INIT, to = POND_BUF_INIT;
     duckdb_prepared_statement stmt = NULL;
     duckdb_result res;
-    store_entry e, par;
+    store_entry e;
     store_txn *txn = NULL;
-    int64_t id;
+    int64_t id, parent_id;
     int rc;
 
     memset(&e, 0, sizeof e);
-    memset(&par, 0, sizeof par);
     if ((rc = store_path_arg(path, &norm)) < 0 || (rc = store_path_arg(target, &to)) < 0)
         goto done;
     if (strcmp(norm.ptr, "/") == 0) {
@@ -38,17 +37,9 @@ int pond_symlink(pond *p, const char *target, const char *path)
     }
     if (rc != POND_ENOTFOUND)
         goto done;
-    if ((rc = pond_path_parent(norm.ptr, &parent)) < 0)
+    if ((rc = store_parent_dir(p, norm.ptr, "make symlink", &parent_id)) < 0)
         goto done;
-    rc = store_entry_lookup(p, parent.ptr, &par);
-    if (rc == POND_ENOTFOUND || (rc == POND_OK && par.type != POND_ENTRY_DIR)) {
-        rc = pond_error_set(POND_ENOTFOUND, "cannot make symlink '%s': no such directory '%s'",
-                            norm.ptr, parent.ptr);
-        goto done;
-    }
-    if (rc < 0)
-        goto done;
-    if ((rc = store_entry_insert(p, par.id, norm.ptr, POND_ENTRY_SYMLINK, NULL, txn->seq, &id)) < 0)
+    if ((rc = store_entry_insert(p, parent_id, norm.ptr, POND_ENTRY_SYMLINK, NULL, txn->seq, &id)) < 0)
         goto done;
     rc = store_db_prepare(p->con, "cannot write the catalog",
                           "UPDATE entry SET symlink_target = $2 WHERE id = $1", &stmt);
@@ -68,10 +59,8 @@ done:
         store_txn_abort(txn);
     duckdb_destroy_prepare(&stmt);
     store_entry_clear(&e);
-    store_entry_clear(&par);
     pond_buf_free(&norm);
     pond_buf_free(&to);
-    pond_buf_free(&parent);
     return rc;
 }
 

@@ -331,3 +331,26 @@ int store_entry_info(const store_entry *e, pond_entry_info *info, pond_version_i
     }
     return POND_OK;
 }
+
+int store_parent_dir(pond *p, const char *path, const char *what, int64_t *out_id)
+{
+    pond_buf parent = POND_BUF_INIT;
+    store_entry e;
+    int rc;
+
+    memset(&e, 0, sizeof e);
+    if ((rc = pond_path_parent(path, &parent)) < 0)
+        goto done;
+    rc = store_entry_lookup(p, parent.ptr, &e);
+    if (rc == POND_ENOTFOUND || (rc == POND_OK && e.type != POND_ENTRY_DIR)) {
+        rc = pond_error_set(POND_ENOTFOUND, "cannot %s '%s': no such directory '%s'", what, path,
+                            parent.ptr);
+        goto done;
+    }
+    if (rc == POND_OK)
+        *out_id = e.id;
+done:
+    store_entry_clear(&e);
+    pond_buf_free(&parent);
+    return rc;
+}
