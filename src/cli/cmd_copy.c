@@ -141,7 +141,7 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
                                          {"timestamp-column", required_argument, NULL, 'T'},
                                          {"fs", required_argument, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
-    pond_copy_options copts = {POND_COPY_AUTO, NULL};
+    pond_copy_options copts = POND_COPY_OPTIONS_INIT;
     const char *format = NULL, *fs_word = NULL, *dest;
     const char **srcs = NULL;
     pond_fs fs = POND_FS_DATA;

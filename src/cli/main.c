@@ -192,7 +192,7 @@ int main(int argc, char **argv)
             print_main_usage(stdout);
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--version")) {
-            printf("pond %s\n", pond_version_string());
+            printf("pond %s\n", pond_version(NULL, NULL, NULL));
             return CLI_EXIT_OK;
         } else {
             fprintf(stderr, "pond: unknown option '%s'\ntry 'pond --help'\n", a);
