@@ -108,6 +108,12 @@ void cli_bar_clear(cli_bar *b);
  * "1.20M" (unit ""), "1.20 MB" (unit "B"). */
 char *cli_format_count(char *buf, size_t size, double v, const char *unit);
 
+/* ---- did you mean ------------------------------------------------------------------------- */
+
+/* The candidate closest to word (edit distance, a swap of two neighbours counting one), or
+ * NULL when none is close enough to be what was meant. */
+const char *cli_closest(const char *word, const char *const *candidates, size_t n);
+
 /* ---- commands ----------------------------------------------------------------------------- */
 
 int cmd_init(int argc, char **argv, const cli_global *g);
