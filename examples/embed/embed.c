@@ -19,8 +19,9 @@
 static int on_event(const pond_export_event *e, void *payload)
 {
     (void)payload;
+    int inside = e->stage && e->type != POND_EXPORT_EVENT_STAGE_START;
     if (e->message)
-        fprintf(stderr, "%s%s\n", e->stage ? "  " : "", e->message);
+        fprintf(stderr, "%s%s\n", inside ? "  " : "", e->message);
     return 0; /* non-zero would cancel the export */
 }
 
