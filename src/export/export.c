@@ -226,11 +226,11 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
         res = NULL;
     }
     /* Committed: a cancel from here on changes nothing, so the run succeeded. */
-    if (opts->dry_run)
-        pond_export_progress_done(pr, now_s() - t_run, "dry run: nothing written");
-    else
-        pond_export_progress_done(pr, now_s() - t_run, "exported to '%s' in %.2f s",
-                                  pond_export_ctx_dir(ctx), now_s() - t_run);
+    if ((opts->dry_run
+             ? pond_export_progress_done(pr, now_s() - t_run, "dry run: nothing written")
+             : pond_export_progress_done(pr, now_s() - t_run, "exported to '%s' in %.2f s",
+                                         pond_export_ctx_dir(ctx), now_s() - t_run)) != 0)
+        pond_error_clear();
 done:
     /* Whatever error a canceled statement ended with, the run was canceled. */
     if (ctx && rc != POND_OK && pond_export_progress_stopped(pond_export_ctx_progress(ctx)))

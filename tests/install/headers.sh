@@ -23,7 +23,10 @@ int main()
     return (int)(c.version + t.version + e.version) - 3 + (pond_version(0, 0, 0) ? 0 : 1);
 }
 CPP
-expect_ok g++ -std=c++11 -Wall -Wextra -pedantic -Werror -Wmissing-field-initializers $inc \
+# (a sanitizer build's libpond.so needs its runtime in the program too)
+san=""
+[ "${POND_SANITIZE:-OFF}" = ON ] && san="-fsanitize=address,undefined"
+expect_ok g++ -std=c++11 -Wall -Wextra -pedantic -Werror -Wmissing-field-initializers $inc $san \
     "$TMP/use.cpp" -o "$TMP/use" -L"$POND_BUILD_DIR" -lpond -Wl,-rpath,"$POND_BUILD_DIR"
 expect_ok "$TMP/use"
 check_eq "C++ calls pond_version by its C name" "" \

@@ -192,6 +192,23 @@ TEST(one_big_series_shows_progress_in_rows)
     seen_free(&s);
 }
 
+static int cancel_at_done(const pond_export_event *e, void *payload)
+{
+    (void)payload;
+    return e->type == POND_EXPORT_EVENT_DONE ? 5 : 0;
+}
+
+/* After the commit a cancel changes nothing: the run succeeded and says so. */
+TEST(cancel_after_commit_is_too_late)
+{
+    const char *pats[] = {"/sites/*.series"};
+    pond_export_options o = options("late", pats, 1);
+    o.progress = cancel_at_done;
+    CHECK(pond_export(NULL, p, &o) == POND_OK);
+    CHECK_STR(pond_error_last(), "");
+    CHECK(access(o.dir, F_OK) == 0);
+}
+
 typedef struct rows_seen {
     pond_buf text;
     int64_t n;
@@ -387,6 +404,7 @@ int main(void)
     RUN(dry_run_lists_files_and_reports_events);
     RUN(quiet_run_writes_parquet);
     RUN(callback_cancels);
+    RUN(cancel_after_commit_is_too_late);
     RUN(one_big_series_shows_progress_in_rows);
     RUN(result_tables_read_as_rows);
     RUN(option_errors);
