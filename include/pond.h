@@ -17,19 +17,30 @@
  *  - Names.  pond_<module>_<verb>.  Paths inside a pond are absolute and '/'-separated
  *    ("/sites/BDock/res=1d.series"); host paths are ordinary file-system paths.
  *  - Times.  Event times are microseconds since the Unix epoch, UTC (DuckDB's TIMESTAMP).
+ *  - Options.  A call that takes options takes a struct whose first field is its version:
+ *    start from the struct's _INIT macro (or its _options_init() function) and set what you
+ *    need, so a program built against an older header keeps working with a newer library.
+ *    A version the library does not know is refused with POND_EINVALID.  Events passed to
+ *    callbacks are versioned the same way.
+ *  - Callbacks.  A callback that returns int returns 0 to go on; anything else stops the
+ *    call, which returns that value.  Each takes a void * of the caller's, passed through
+ *    untouched.
+ *  - Threads.  A pond handle (and what it returns) is used by one thread at a time; separate
+ *    handles may be used on separate threads.  The last error is kept per thread.
  *
- * Modules:  pond/error.h   error codes and messages
- *           pond/store.h   the pond: entries, versions, transactions, reading and checking
- *           pond/export.h  the multi-stage export
+ * Modules:  pond/version.h  POND_VERSION_* and pond_version()
+ *           pond/error.h    error codes and messages
+ *           pond/store.h    the pond: entries, versions, transactions, reading and checking
+ *           pond/export.h   the multi-stage export
+ *
+ * Build with `pkg-config --cflags --libs pond`, or find_package(pond) and pond::pond in CMake.
  */
 #ifndef POND_H
 #define POND_H
 
+#include "pond/version.h"
 #include "pond/error.h"
 #include "pond/store.h"
 #include "pond/export.h"
-
-/* The library version, "MAJOR.MINOR.PATCH". Borrowed, static. */
-const char *pond_version_string(void);
 
 #endif

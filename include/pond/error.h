@@ -4,6 +4,10 @@
 #ifndef POND_ERROR_H
 #define POND_ERROR_H
 
+#include "pond/common.h"
+
+POND_BEGIN_DECLS
+
 typedef enum pond_error_code {
     POND_OK = 0,
     POND_ERROR = -1,      /* a failure with no more specific code (I/O, DuckDB) */
@@ -15,14 +19,17 @@ typedef enum pond_error_code {
     POND_ECORRUPT = -7    /* the pond's content does not match its catalog (pond check) */
 } pond_error_code;
 
-/* The message of the last error on this thread; "" when there is none.
- * Borrowed: valid until the next failing libpond call on this thread. */
-const char *pond_error_last(void);
+/* The message of the last error on this thread.
+ * Returns "" when there is none (never NULL); borrowed: valid until the next failing libpond
+ * call on this thread. */
+POND_API const char *pond_error_last(void);
 
-/* The code of the last error on this thread (POND_OK when there is none). */
-int pond_error_last_code(void);
+/* Returns the code of the last error on this thread (POND_OK when there is none). */
+POND_API int pond_error_last_code(void);
 
-/* Forget the last error on this thread. */
-void pond_error_clear(void);
+/* Forget the last error on this thread: pond_error_last() is "" again. */
+POND_API void pond_error_clear(void);
+
+POND_END_DECLS
 
 #endif

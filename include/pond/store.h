@@ -15,14 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "pond/common.h"
+
+POND_BEGIN_DECLS
 
 typedef struct pond pond; /* an open pond */
 
 /* The two file systems of a pond: the data and the read-only transaction log. */
 typedef enum pond_fs { POND_FS_DATA = 0, POND_FS_CONTROL = 1 } pond_fs;
 
-/* Parse "data" / "control" into *out; POND_EINVALID (message names the word) otherwise. */
-int pond_fs_parse(pond_fs *out, const char *word);
+/* Parse a file system's name.
+ *   out   where the file system goes
+ *   word  "data" or "control"
+ * Returns POND_OK, or POND_EINVALID (the message names the word). */
+POND_API int pond_fs_parse(pond_fs *out, const char *word);
 
 typedef enum pond_entry_type {
     POND_ENTRY_DIR,
@@ -32,36 +38,47 @@ typedef enum pond_entry_type {
     POND_ENTRY_SERIES  /* file:series union of Parquet versions, each with min/max event time */
 } pond_entry_type;
 
-/* "dir", "symlink", "file:data", "file:table", "file:series". Borrowed, static. */
-const char *pond_entry_type_name(pond_entry_type type);
+/* Returns the name of an entry type: "dir", "symlink", "file:data", "file:table",
+ * "file:series" ("?" for a value outside the enum).  Borrowed, static. */
+POND_API const char *pond_entry_type_name(pond_entry_type type);
 
 /* ---- opening ------------------------------------------------------------------------------ */
 
-/* Create an empty pond at path; the directory is created when missing.  Refuses a directory
- * that is not empty (POND_EEXISTS). */
-int pond_init(const char *path);
+/* Create an empty pond.
+ *   path  the pond's directory: created when missing; an existing one must be empty
+ * Returns POND_OK, POND_EEXISTS for a directory that is not empty, POND_ERROR for I/O. */
+POND_API int pond_init(const char *path);
 
-/* Open the pond at path.  command_line (may be NULL) is recorded in the transaction log by
- * the writing calls made through this handle.  Errors: POND_ENOTFOUND (no such directory, or
- * not a pond: no catalog.duckdb), POND_EBUSY (another process has the pond open). */
-int pond_open(pond **out, const char *path, const char *command_line);
+/* Open the pond at path.
+ *   out           the handle, owned by the caller: release it with pond_close()
+ *   path          the pond's directory
+ *   command_line  recorded in the transaction log by the writing calls made through this
+ *                 handle; may be NULL
+ * Returns POND_OK; POND_ENOTFOUND (no such directory, or not a pond: no catalog.duckdb),
+ * POND_EBUSY (another process has the pond open).  A handle is used by one thread at a time. */
+POND_API int pond_open(pond **out, const char *path, const char *command_line);
 
-/* Close the pond (NULL is a no-op).  Removes the handle's temporary files. */
-void pond_close(pond *p);
+/* Close the pond and remove the handle's temporary files.  NULL is a no-op. */
+POND_API void pond_close(pond *p);
 
-/* The pond's directory as given to pond_open.  Borrowed: valid until pond_close. */
-const char *pond_path(const pond *p);
+/* Returns the pond's directory as given to pond_open.  Borrowed: valid until pond_close. */
+POND_API const char *pond_path(const pond *p);
 
 /* ---- writing (each call is one transaction) ----------------------------------------------- */
 
-/* Make directory path; with parents, missing parents too and no error if it exists. */
-int pond_mkdir(pond *p, const char *path, int parents);
+/* Make a directory.
+ *   path     the new directory's pond path
+ *   parents  non-zero: make missing parents too, and no error when path is a directory
+ * Returns POND_OK; POND_EEXISTS (path exists), POND_ENOTFOUND (no parent directory),
+ * POND_EINVALID (a bad path). */
+POND_API int pond_mkdir(pond *p, const char *path, int parents);
 
 /* Make a symlink at path that points at target, a pond path (normalized when stored; it need
  * not exist).  pond_cat and pond_copy_out follow symlinks; pond_glob lists them and does not
- * follow them.  Errors: POND_EEXISTS when path exists, POND_ENOTFOUND when its parent
- * directory does not, POND_EINVALID for a bad path. */
-int pond_symlink(pond *p, const char *target, const char *path);
+ * follow them.
+ * Returns POND_OK; POND_EEXISTS when path exists, POND_ENOTFOUND when its parent directory
+ * does not, POND_EINVALID for a bad path. */
+POND_API int pond_symlink(pond *p, const char *target, const char *path);
 
 typedef enum pond_copy_format {
     POND_COPY_AUTO = 0, /* into an existing file: its type; else by the destination name:
@@ -71,24 +88,59 @@ typedef enum pond_copy_format {
     POND_COPY_SERIES
 } pond_copy_format;
 
+/* Progress of pond_copy_in, passed to pond_copy_options.progress (borrowed for the call).
+ * Later versions only add fields at the end; read version before any field added after 1. */
+#define POND_COPY_PROGRESS_VERSION 1
+typedef struct pond_copy_progress {
+    unsigned int version;  /* POND_COPY_PROGRESS_VERSION */
+    const char *source;    /* the host file being copied; NULL once all are done */
+    size_t sources_done;   /* host files copied so far */
+    size_t sources_total;
+    int64_t bytes_done;    /* bytes of the host files read so far (estimated within a file) */
+    int64_t bytes_total;   /* their total size; -1 when unknown (a pipe among them) */
+} pond_copy_progress;
+
+/* Called before each source, about ten times a second while a large one is read, and once
+ * at the end (sources_done == sources_total).  Return 0 to go on; anything else stops the
+ * copy: nothing is committed and pond_copy_in returns that value. */
+typedef int (*pond_copy_progress_fn)(const pond_copy_progress *progress, void *payload);
+
+/* Options of pond_copy_in.  Initialize with POND_COPY_OPTIONS_INIT or
+ * pond_copy_options_init(); later versions only add fields at the end. */
+#define POND_COPY_OPTIONS_VERSION 1
 typedef struct pond_copy_options {
+    unsigned int version;         /* POND_COPY_OPTIONS_VERSION */
     pond_copy_format format;
     const char *timestamp_column; /* series: the event-time column; NULL = detect: the column
                                      named "timestamp", else the only TIMESTAMP column */
+    pond_copy_progress_fn progress; /* NULL: no progress reports */
+    void *payload;                  /* passed to progress */
 } pond_copy_options;
+#define POND_COPY_OPTIONS_INIT {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL}
 
-/* Copy host files into the pond, all in one transaction.  A source is CSV or Parquet
- * (recognised by content) for tables and series, any bytes for data.  With one source, dest
- * is the new file's path, or an existing directory to copy into, or an existing file: a series
- * gets a new version appended, a table or data file is replaced by a new version.  With
- * several sources dest must be a directory.  Errors name the source and, for a CSV that does
- * not parse, the line. */
-int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
-                 const pond_copy_options *opts);
+/* Set *opts to the defaults of the given version (pass POND_COPY_OPTIONS_VERSION), as
+ * POND_COPY_OPTIONS_INIT does; for bindings that cannot use the macro.
+ * Returns POND_OK, or POND_EINVALID for a version this library does not know. */
+POND_API int pond_copy_options_init(pond_copy_options *opts, unsigned int version);
 
-/* Copy a pond file out to a host path: data bytes as stored; a table or series as Parquet, or
- * CSV when host_path ends in ".csv".  The host file appears whole or not at all. */
-int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path);
+/* Copy host files into the pond, all in one transaction.
+ *   srcs, nsrcs  host paths: CSV or Parquet (recognised by content) for tables and series,
+ *                any bytes for data
+ *   dest         with one source: the new file's pond path, or an existing directory to copy
+ *                into, or an existing file (a series gets a new version appended, a table or
+ *                data file is replaced by a new version); with several: a directory
+ *   opts         may be NULL (the defaults)
+ * Returns POND_OK, or an error naming the source (and, for a CSV that does not parse, the
+ * line); POND_EINVALID also for opts of an unknown version.  On any error nothing changed. */
+POND_API int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
+                          const pond_copy_options *opts);
+
+/* Copy a pond file out to a host path.
+ *   fs, src    the pond file (symlinks are followed)
+ *   host_path  where it goes: data as its bytes; a table or series as Parquet, or as CSV
+ *              when host_path ends in ".csv"
+ * Returns POND_OK or an error; the host file appears whole or not at all. */
+POND_API int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path);
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -120,16 +172,19 @@ typedef struct pond_entry_info {
 /* Flags for pond_glob. */
 #define POND_WITH_VERSIONS 1u /* fill versions (and the content files of control entries) */
 
-/* Callback for each entry; the entry is borrowed for the call.  Return 0 to go on, anything
- * else to stop: pond_glob then returns that value. */
+/* Callback for each entry; the entry and everything it points to are borrowed for the call.
+ * Return 0 to go on, anything else to stop: pond_glob then returns that value. */
 typedef int (*pond_entry_fn)(const pond_entry_info *entry, void *ctx);
 
-/* Call fn for every entry of file system fs whose path matches pattern (DESIGN.md section 3:
- * '*' within a name, '**' across directories, captures numbered left to right), in path
- * order.  A pattern without wildcards names one entry.  Errors: POND_EINVALID for a bad
- * pattern, POND_ENOTFOUND "no match for pattern '…'" when nothing matches. */
-int pond_glob(pond *p, pond_fs fs, const char *pattern, unsigned flags, pond_entry_fn fn,
-              void *ctx);
+/* Call fn for every entry of file system fs whose path matches pattern, in path order.
+ *   pattern  '*' matches within a name, '**' across directories; captures are numbered left
+ *            to right.  A pattern without wildcards names one entry.
+ *   flags    0 or POND_WITH_VERSIONS
+ *   fn, ctx  the callback and what it is passed
+ * Returns POND_OK; fn's value when it stopped the walk; POND_EINVALID for a bad pattern;
+ * POND_ENOTFOUND "no match for pattern '…'" when nothing matches. */
+POND_API int pond_glob(pond *p, pond_fs fs, const char *pattern, unsigned flags,
+                       pond_entry_fn fn, void *ctx);
 
 typedef enum pond_output_format {
     POND_OUTPUT_TABLE = 0, /* aligned text for a terminal */
@@ -138,19 +193,38 @@ typedef enum pond_output_format {
     POND_OUTPUT_PARQUET
 } pond_output_format;
 
-/* Parse "table" / "csv" / "json" / "parquet"; POND_EINVALID otherwise. */
-int pond_output_format_parse(pond_output_format *out, const char *word);
+/* Parse an output format's name.
+ *   out   where the format goes
+ *   word  "table", "csv", "json" or "parquet"
+ * Returns POND_OK, or POND_EINVALID naming the word. */
+POND_API int pond_output_format_parse(pond_output_format *out, const char *word);
 
+/* Options of pond_cat.  Initialize with POND_CAT_OPTIONS_INIT or pond_cat_options_init();
+ * later versions only add fields at the end. */
+#define POND_CAT_OPTIONS_VERSION 1
 typedef struct pond_cat_options {
+    unsigned int version;     /* POND_CAT_OPTIONS_VERSION */
     const char *sql;          /* a query over the table "series"; NULL = SELECT * FROM series */
     pond_output_format format;
     const char *start_time;   /* ISO-8601, inclusive; NULL = open (series only) */
     const char *end_time;     /* ISO-8601, exclusive; NULL = open */
 } pond_cat_options;
+#define POND_CAT_OPTIONS_INIT {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_TABLE, NULL, NULL}
 
-/* Write a file's content to out: file:data as its bytes; a table or series (the union of its
- * versions, streamed, never held whole) in the chosen format, through opts->sql if given. */
-int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts, FILE *out);
+/* Set *opts to the defaults of the given version (pass POND_CAT_OPTIONS_VERSION), as
+ * POND_CAT_OPTIONS_INIT does.  Returns POND_OK, or POND_EINVALID for an unknown version. */
+POND_API int pond_cat_options_init(pond_cat_options *opts, unsigned int version);
+
+/* Write a file's content to out.
+ *   fs, path  the pond file (symlinks are followed)
+ *   opts      may be NULL (table format, all rows)
+ *   out       where the content goes (borrowed; not closed)
+ * file:data is written as its bytes; a table or series (the union of its versions, streamed,
+ * never held whole) in opts->format, through opts->sql when given.
+ * Returns POND_OK; POND_ENOTFOUND; POND_EINVALID for bad SQL, times or an unknown opts
+ * version; POND_ERROR for I/O. */
+POND_API int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts,
+                      FILE *out);
 
 typedef struct pond_txn_info {
     int64_t seq;
@@ -162,10 +236,13 @@ typedef struct pond_txn_info {
     const char *variables;   /* JSON object */
 } pond_txn_info;
 
+/* Callback for each transaction (borrowed for the call); return 0 to go on, anything else to
+ * stop: pond_txn_log then returns that value. */
 typedef int (*pond_txn_fn)(const pond_txn_info *txn, void *ctx);
 
-/* Call fn for every transaction in the log, oldest first. */
-int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx);
+/* Call fn for every transaction in the log, oldest first.
+ * Returns POND_OK, fn's value when it stopped, or an error. */
+POND_API int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx);
 
 typedef struct pond_check_report {
     int64_t versions_checked;
@@ -178,12 +255,19 @@ typedef struct pond_check_report {
 typedef void (*pond_check_fn)(const char *finding, void *ctx);
 
 /* Verify every version's content file exists with its size and sha256, and look for orphans.
- * With repair, remove orphans.  Returns POND_ECORRUPT when problems > 0 (orphans alone are not
- * corruption). */
-int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn, void *ctx);
+ *   repair   non-zero: remove the orphans
+ *   report   filled with the counts (may be NULL)
+ *   fn, ctx  called with each finding (fn may be NULL)
+ * Returns POND_OK; POND_ECORRUPT when problems > 0 (orphans alone are not corruption). */
+POND_API int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,
+                        void *ctx);
 
-/* Parse an ISO-8601 time ("2024-07-20", "2024-07-20T06:00:00Z", "…+02:00") into µs since the
- * epoch; a time without offset is UTC.  POND_EINVALID naming the text otherwise. */
-int pond_time_parse(int64_t *out, const char *text);
+/* Parse an ISO-8601 time ("2024-07-20", "2024-07-20T06:00:00Z", "…+02:00"); a time without
+ * offset is UTC.
+ *   out  µs since the epoch
+ * Returns POND_OK, or POND_EINVALID naming the text. */
+POND_API int pond_time_parse(int64_t *out, const char *text);
+
+POND_END_DECLS
 
 #endif

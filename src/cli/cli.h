@@ -80,6 +80,40 @@ int cli_print_help(const cli_help *help);
  * ".ffffff" when t has a sub-second part).  Returns buf. */
 char *cli_format_time(char *buf, size_t size, int64_t t);
 
+/* ---- progress (cli/progress.c) ------------------------------------------------------------- */
+
+/* The progress bar of one command on standard error. */
+typedef struct cli_bar {
+    int on;      /* standard error is a terminal and the command is not --quiet */
+    int drawn;   /* a bar is on the screen (cli_bar_clear removes it) */
+    double t0;   /* when the counted work began, for the rate */
+    double last; /* when the bar was last drawn */
+} cli_bar;
+
+/* Start a bar (drawn only on a terminal, never when quiet); the rate counts from now. */
+void cli_bar_init(cli_bar *b, int quiet);
+
+/* Clear the bar and count the rate from now (a new stage). */
+void cli_bar_restart(cli_bar *b);
+
+/* Draw "[===>   ]  45%  2.31M/5.18M rows  1.20M rows/s  <tail>" (total <= 0: no percentage),
+ * at most ten times a second unless force. */
+void cli_bar_draw(cli_bar *b, double done, double total, const char *unit, const char *tail,
+                  int force);
+
+/* Remove the bar from the screen, before any other line is printed to stderr. */
+void cli_bar_clear(cli_bar *b);
+
+/* v with a k/M/G/T suffix and three significant digits, then the unit: "1.20M rows",
+ * "1.20M" (unit ""), "1.20 MB" (unit "B"). */
+char *cli_format_count(char *buf, size_t size, double v, const char *unit);
+
+/* ---- did you mean ------------------------------------------------------------------------- */
+
+/* The candidate closest to word (edit distance, a swap of two neighbours counting one), or
+ * NULL when none is close enough to be what was meant. */
+const char *cli_closest(const char *word, const char *const *candidates, size_t n);
+
 /* ---- commands ----------------------------------------------------------------------------- */
 
 int cmd_init(int argc, char **argv, const cli_global *g);

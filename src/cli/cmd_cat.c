@@ -41,7 +41,7 @@ int cmd_cat(int argc, char **argv, const cli_global *g)
                                          {"end-time", required_argument, NULL, 'e'},
                                          {"fs", required_argument, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
-    pond_cat_options copts = {NULL, POND_OUTPUT_TABLE, NULL, NULL};
+    pond_cat_options copts = POND_CAT_OPTIONS_INIT;
     pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
     int64_t t;

@@ -1,21 +1,23 @@
 /*
  * cli/cmd_check.c: pond check [--repair]: verify every version's content file (exists, size,
  * sha256) and look for orphans (content no version refers to, left by a crash); --repair
- * removes the orphans.  Prints each finding, then a summary line.  Exits 1 when the pond is
- * corrupt (missing or damaged content); orphans alone are not corruption.
+ * removes the orphans.  Prints each finding, then a summary line (not with --quiet).  Exits 1
+ * when the pond is corrupt (missing or damaged content); orphans alone are not corruption.
  */
 #include <inttypes.h>
 
 #include "cli/cli.h"
 
 static const cli_help help = {
-    "pond check [--repair]",
+    "pond check [--repair] [--quiet]",
     "Verify every stored version; report or remove orphans.",
     "Checks that every version's content file exists with its recorded size and sha256, and\n"
     "looks for content files no version refers to (orphans: what a crash before a commit\n"
     "leaves).  Prints one line per finding and a summary.  Exits 1 when content is missing or\n"
-    "damaged (the pond is corrupt); orphans alone leave the pond sound (exit 0).",
-    "  --repair              remove orphaned content files\n",
+    "damaged (the pond is corrupt); orphans alone leave the pond sound (exit 0).  With\n"
+    "--quiet only the findings are printed: nothing at all for a sound pond.",
+    "  --repair              remove orphaned content files\n"
+    "  -q, --quiet           no summary line\n",
     "  pond check\n"
     "  pond check --repair\n",
 };
@@ -29,16 +31,20 @@ int cmd_check(int argc, char **argv, const cli_global *g)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"repair", no_argument, NULL, 'r'},
+                                         {"quiet", no_argument, NULL, 'q'},
                                          {NULL, 0, NULL, 0}};
     pond_check_report r = {0, 0, 0, 0};
     pond *p = NULL;
-    int c, rc, repair = 0, crc;
+    int c, rc, repair = 0, quiet = 0, crc;
 
     cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "h", opts)) != -1) {
+    while ((c = cli_next_option(argc, argv, "hq", opts)) != -1) {
         switch (c) {
         case 'h':
             return cli_print_help(&help);
+        case 'q':
+            quiet = 1;
+            break;
         case 'r':
             repair = 1;
             break;
@@ -51,7 +57,7 @@ int cmd_check(int argc, char **argv, const cli_global *g)
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
     crc = pond_check(p, repair, &r, print_finding, NULL);
-    if (crc == POND_OK || crc == POND_ECORRUPT) {
+    if (!quiet && (crc == POND_OK || crc == POND_ECORRUPT)) {
         printf("checked %" PRId64 " versions: %" PRId64 " problems, %" PRId64 " orphans",
                r.versions_checked, r.problems, r.orphans);
         if (repair)

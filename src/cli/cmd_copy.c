@@ -7,7 +7,8 @@
  * Into the pond, every SRC goes in one transaction (all or nothing).  Out of the pond (a DEST
  * starting with "host:"), each file is written whole or not at all; with several sources, or a
  * DEST that is an existing host directory, each file goes into that directory under its own
- * name (a table or series as NAME.parquet).
+ * name (a table or series as NAME.parquet).  Copying in shows a progress bar in bytes on a
+ * terminal (cli/progress.c) unless --quiet.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 #include "cli/cli.h"
 
 static const cli_help help = {
-    "pond copy [--format data|table|series] [--timestamp-column NAME] SRC… DEST\n"
+    "pond copy [--format data|table|series] [--timestamp-column NAME] [--quiet] SRC… DEST\n"
     "       pond copy [-f data|control] SRC… host:DEST",
     "Copy host files into the pond, or pond files out to the host.",
     "Into the pond: each SRC is a host file (CSV or Parquet, recognised by content, for tables\n"
@@ -30,11 +31,15 @@ static const cli_help help = {
     "Out of the pond: when DEST starts with 'host:', each SRC is a pond file written to the\n"
     "host path after 'host:': data as its bytes, a table or series as Parquet, or as CSV when\n"
     "the host path ends in '.csv'.  When the host path is an existing directory (or several\n"
-    "SRC are given), files are written into it under their own names.",
+    "SRC are given), files are written into it under their own names.\n"
+    "\n"
+    "On a terminal, copying into the pond shows a bar of the bytes read, the rate and the\n"
+    "files done on standard error; --quiet turns it off.",
     "  --format FORMAT       data, table or series (into the pond)\n"
     "  --timestamp-column NAME\n"
     "                        the series' event-time column (into the pond)\n"
-    "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n",
+    "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n"
+    "  -q, --quiet           no progress bar\n",
     "  pond copy bdock.csv /sites/BDock.series\n"
     "  pond copy --format table sites.parquet /meta/sites\n"
     "  pond copy jan.csv feb.csv /raw/\n"
@@ -134,14 +139,32 @@ done:
     return rc;
 }
 
+/* The bar of the bytes read; the tail names the files done. */
+static int on_progress(const pond_copy_progress *pr, void *payload)
+{
+    cli_bar *bar = payload;
+    char tail[64];
+    int last = pr->sources_done == pr->sources_total;
+
+    snprintf(tail, sizeof tail, "%zu/%zu file%s", pr->sources_done, pr->sources_total,
+             pr->sources_total == 1 ? "" : "s");
+    cli_bar_draw(bar, (double)pr->bytes_done, (double)pr->bytes_total, "B", tail, last);
+    if (last)
+        cli_bar_clear(bar);
+    return 0;
+}
+
 int cmd_copy(int argc, char **argv, const cli_global *g)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"format", required_argument, NULL, 'F'},
                                          {"timestamp-column", required_argument, NULL, 'T'},
                                          {"fs", required_argument, NULL, 'f'},
+                                         {"quiet", no_argument, NULL, 'q'},
                                          {NULL, 0, NULL, 0}};
-    pond_copy_options copts = {POND_COPY_AUTO, NULL};
+    pond_copy_options copts = POND_COPY_OPTIONS_INIT;
+    cli_bar bar;
+    int quiet = 0;
     const char *format = NULL, *fs_word = NULL, *dest;
     const char **srcs = NULL;
     pond_fs fs = POND_FS_DATA;
@@ -149,10 +172,13 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
     int c, nsrcs, rc;
 
     cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hf:", opts)) != -1) {
+    while ((c = cli_next_option(argc, argv, "hf:q", opts)) != -1) {
         switch (c) {
         case 'h':
             return cli_print_help(&help);
+        case 'q':
+            quiet = 1;
+            break;
         case 'F':
             format = optarg;
             break;
@@ -209,8 +235,15 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
     }
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         goto done;
-    if (pond_copy_in(p, srcs, (size_t)nsrcs, dest, &copts) != POND_OK)
+    cli_bar_init(&bar, quiet);
+    if (bar.on) {
+        copts.progress = on_progress;
+        copts.payload = &bar;
+    }
+    if (pond_copy_in(p, srcs, (size_t)nsrcs, dest, &copts) != POND_OK) {
+        cli_bar_clear(&bar);
         rc = cli_fail();
+    }
 
 done:
     free(srcs);

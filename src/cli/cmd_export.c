@@ -2,10 +2,14 @@
  * cli/cmd_export.c: pond export -p PATTERN… -d DIR [options]: write matching files as
  * (Hive-partitioned) Parquet, run the later pipeline stages, all or nothing (DESIGN.md §3).
  *
- * The command only parses the command line into pond_export_options and calls pond_export();
+ * The command parses the command line into pond_export_options and calls pond_export();
  * the export reads the pond (holding it open, so no writer runs meanwhile) and never writes
- * to it.  Exit 2 for a bad command line, 1 for anything the export refuses or fails at.
+ * to it.  What the run reports arrives as events: report lines go to stderr, indented within
+ * a stage, and on a terminal a progress bar counts the rows read (cli/progress.c).  The
+ * dry-run listing goes to stdout.  Exit 2 for a bad command line, 1 for anything the export
+ * refuses or fails at.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +53,11 @@ static const cli_help help = {
     "capture_value, file_path, start_time, end_time, row_count, export_stage, source_path;\n"
     "times in Unix milliseconds: the partition's window with --temporal, else the first and\n"
     "last event time) that later stages (--pipeline, --template) query; --dump-tables writes\n"
-    "every table of the run as DIR2/<table>.parquet.  Progress goes to standard error.\n"
+    "every table of the run as DIR2/<table>.parquet.\n"
+    "\n"
+    "Each stage reports its name and what it wrote on standard error; on a terminal a bar\n"
+    "shows the rows read so far (bytes, for data files), the rate and the sources done.\n"
+    "--quiet drops both; errors are still printed.\n"
     "\n"
     "Reading an export back with DuckDB: read_parquet('DIR/BDock/**/*.parquet',\n"
     "hive_partitioning=true) adds year, month, … as columns; where a path holds other\n"
@@ -78,6 +86,47 @@ static const cli_help help = {
     "  pond export -p '/sites/*/*.series' -d site --pipeline pipeline.yaml -v title=Noyo\n",
 };
 
+/* Report lines on stderr, the bar on a terminal. */
+static int on_event(const pond_export_event *e, void *payload)
+{
+    cli_bar *bar = payload;
+    char tail[96];
+
+    switch (e->type) {
+    case POND_EXPORT_EVENT_PROGRESS:
+        snprintf(tail, sizeof tail, "%zu/%zu sources, %zu files", e->sources_done,
+                 e->sources_total, e->files);
+        if (e->rows_total > 0)
+            cli_bar_draw(bar, (double)e->rows_done, (double)e->rows_total, "rows", tail,
+                         e->sources_done == e->sources_total);
+        else
+            cli_bar_draw(bar, (double)e->bytes_done, (double)e->bytes_total, "B", tail,
+                         e->sources_done == e->sources_total);
+        break;
+    case POND_EXPORT_EVENT_STAGE_START:
+        cli_bar_restart(bar);
+        fprintf(stderr, "%s\n", e->message);
+        break;
+    default:
+        cli_bar_clear(bar);
+        fprintf(stderr, "%s%s\n", e->stage ? "  " : "", e->message);
+        break;
+    }
+    return 0;
+}
+
+/* The dry-run listing: PATH, SOURCE and, for Parquet, its rows, tab-separated. */
+static int on_dry_run_file(const pond_export_file *f, void *payload)
+{
+    cli_bar *bar = payload;
+    cli_bar_clear(bar);
+    if (f->rows >= 0)
+        printf("%s\t%s\t%" PRId64 " rows\n", f->path, f->source, f->rows);
+    else
+        printf("%s\t%s\n", f->path, f->source);
+    return 0;
+}
+
 int cmd_export(int argc, char **argv, const cli_global *g)
 {
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
@@ -96,15 +145,14 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                                              {"var", required_argument, NULL, 'v'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {NULL, 0, NULL, 0}};
-    pond_export_options o;
+    pond_export_options o = POND_EXPORT_OPTIONS_INIT;
     const char **patterns = NULL, **vars = NULL;
     size_t npatterns = 0, nvars = 0;
     int quiet = 0, c, rc = CLI_EXIT_OK;
     int64_t t;
     pond *p = NULL;
+    cli_bar bar;
 
-    memset(&o, 0, sizeof o);
-    o.fs = POND_FS_DATA;
     /* At most argc patterns or variables. */
     if (!(patterns = calloc((size_t)argc, sizeof *patterns)) ||
         !(vars = calloc((size_t)argc, sizeof *vars))) {
@@ -198,12 +246,16 @@ int cmd_export(int argc, char **argv, const cli_global *g)
     o.npatterns = npatterns;
     o.vars = vars;
     o.nvars = nvars;
-    o.out = stdout;
-    o.log = quiet ? NULL : stderr;
+    cli_bar_init(&bar, quiet);
+    o.progress = quiet ? NULL : on_event;
+    o.dry_run_file = on_dry_run_file;
+    o.payload = &bar;
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         goto done;
-    if (pond_export(p, &o) != POND_OK)
+    if (pond_export(NULL, p, &o) != POND_OK) {
+        cli_bar_clear(&bar);
         rc = cli_fail();
+    }
     fflush(stdout);
 done:
     pond_close(p);

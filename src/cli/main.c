@@ -50,6 +50,23 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* "unknown command 'exprot': did you mean 'export'?" and the usage exit code. */
+static int unknown_command(const char *prefix, const char *name)
+{
+    const char *names[NCOMMANDS];
+    const char *near;
+
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    near = cli_closest(name, names, NCOMMANDS);
+    if (near)
+        fprintf(stderr, "%s: unknown command '%s': did you mean '%s'?\ntry 'pond --help'\n",
+                prefix, name, near);
+    else
+        fprintf(stderr, "%s: unknown command '%s'\ntry 'pond --help'\n", prefix, name);
+    return CLI_EXIT_USAGE;
+}
+
 static void print_main_usage(FILE *f)
 {
     fprintf(f, "Usage: pond [--pond PATH] [--help] [--version] COMMAND [ARGS…]\n\n"
@@ -72,7 +89,7 @@ static int cmd_help(int argc, char **argv, const cli_global *g)
     if (argc > 2)
         return cli_usage_error("help", "too many arguments");
     if (!(cmd = find_command(argv[1])))
-        return cli_usage_error("help", "unknown command '%s'", argv[1]);
+        return unknown_command("pond help", argv[1]);
     if (cmd->fn == cmd_help) {
         print_main_usage(stdout);
         return CLI_EXIT_OK;
@@ -192,7 +209,7 @@ int main(int argc, char **argv)
             print_main_usage(stdout);
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--version")) {
-            printf("pond %s\n", pond_version_string());
+            printf("pond %s\n", pond_version(NULL, NULL, NULL));
             return CLI_EXIT_OK;
         } else {
             fprintf(stderr, "pond: unknown option '%s'\ntry 'pond --help'\n", a);
@@ -203,10 +220,8 @@ int main(int argc, char **argv)
         print_main_usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    if (!(cmd = find_command(argv[i]))) {
-        fprintf(stderr, "pond: unknown command '%s'\ntry 'pond --help'\n", argv[i]);
-        return CLI_EXIT_USAGE;
-    }
+    if (!(cmd = find_command(argv[i])))
+        return unknown_command("pond", argv[i]);
     if (!(command_line = join_command_line(argc, argv))) {
         fprintf(stderr, "pond: out of memory\n");
         return CLI_EXIT_ERROR;

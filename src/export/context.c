@@ -27,7 +27,9 @@
 #include <unistd.h>
 #include "export/claim_index.h"
 #include "export/journal.h"
+#include "export/progress.h"
 #include "export/sql_params.h"
+#include "store/duck_exec.h"
 #include "util/fs.h"
 
 typedef struct claim {
@@ -62,6 +64,7 @@ struct pond_export_ctx {
     size_t ntables;
     int committed;
     int journal; /* fd of staging/journal during commit, else -1 */
+    pond_export_progress *progress; /* the run's events (export/progress.h) */
 };
 
 const char pond_export_metadata_ddl[] =
@@ -224,6 +227,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     }
     ctx->p = p;
     ctx->opts = opts;
+    if ((rc = pond_export_progress_new(&ctx->progress, opts)) != POND_OK)
+        goto done;
     if ((rc = pond_fs_abspath(opts->dir, &b)) != POND_OK)
         goto done;
     if (!(ctx->dir = pond_buf_detach(&b))) {
@@ -239,8 +244,13 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         if ((rc = create_dir_tracked(ctx, ctx->dir)) != POND_OK)
             goto done;
         int recovered;
-        if ((rc = pond_journal_recover(ctx->dir, &recovered, opts->log)) != POND_OK)
+        if ((rc = pond_journal_recover(ctx->dir, &recovered)) != POND_OK)
             goto done;
+        if (recovered == 1)
+            pond_export_ctx_log(ctx, "undid an interrupted export in '%s'", ctx->dir);
+        else if (recovered > 1)
+            pond_export_ctx_log(ctx, "undid %d interrupted exports in '%s'", recovered,
+                                ctx->dir);
         if ((rc = pond_fs_mktemp_dir(ctx->dir, ".pond-staging-", &b)) != POND_OK) {
             rc = pond_error_wrap(rc, "cannot write in output directory '%s'", ctx->dir);
             goto done;
@@ -272,6 +282,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     }
     if ((rc = set_timezone(ctx, opts->timezone ? opts->timezone : "UTC")) != POND_OK)
         goto done;
+    if (pond_export_progress_wanted(ctx->progress))
+        pond__duck_progress_enable(ctx->con);
     if ((rc = query(ctx, pond_export_metadata_ddl, "cannot create export_metadata")) != POND_OK)
         goto done;
     if (duckdb_appender_create(ctx->con, NULL, "export_metadata", &ctx->app) == DuckDBError) {
@@ -330,6 +342,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
     free(ctx->staging);
     free(ctx->out);
     free(ctx->dir);
+    pond_export_progress_free(ctx->progress);
     free(ctx);
 }
 
@@ -350,15 +363,14 @@ const char *pond_export_ctx_staging(pond_export_ctx *ctx)
 
 int pond_export_ctx_dry_run(pond_export_ctx *ctx) { return ctx->opts->dry_run != 0; }
 
+pond_export_progress *pond_export_ctx_progress(pond_export_ctx *ctx) { return ctx->progress; }
+
 void pond_export_ctx_log(pond_export_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
-    if (!ctx->opts->log)
-        return;
     va_start(ap, fmt);
-    vfprintf(ctx->opts->log, fmt, ap);
+    pond_export_progress_vnote(ctx->progress, fmt, ap); /* a cancel is seen by the runner */
     va_end(ap);
-    fflush(ctx->opts->log);
 }
 
 /* ---- claims ------------------------------------------------------------------------------ */
@@ -743,4 +755,24 @@ done:
     pond_buf_free(&final);
     pond_buf_free(&old);
     return rc;
+}
+
+/* ---- the result -------------------------------------------------------------------------- */
+
+int pond_export_ctx_take_tables(pond_export_ctx *ctx, duckdb_database *db,
+                                duckdb_connection *con, char ***names, size_t *ntables)
+{
+    int rc;
+    if ((rc = pond_export_ctx_flush(ctx)) != POND_OK)
+        return rc;
+    duckdb_appender_destroy(&ctx->app);
+    *db = ctx->db;
+    *con = ctx->con;
+    *names = ctx->tables;
+    *ntables = ctx->ntables;
+    ctx->db = NULL;
+    ctx->con = NULL;
+    ctx->tables = NULL;
+    ctx->ntables = 0;
+    return POND_OK;
 }

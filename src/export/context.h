@@ -85,8 +85,13 @@ int pond_export_ctx_record(pond_export_ctx *ctx, const pond_export_record *rec);
 /* 1 in a dry run (--dry-run): nothing may be written anywhere. */
 int pond_export_ctx_dry_run(pond_export_ctx *ctx);
 
-/* Print "<text>" to the run's log unless it is quiet (a printf-style helper for stages). */
+/* A report line of the run (printf-style, no newline): a NOTE event for the progress
+ * callback (export/progress.h), nothing when the run is quiet. */
 void pond_export_ctx_log(pond_export_ctx *ctx, const char *fmt, ...) POND_PRINTF(2, 3);
+
+/* The run's events and counters (borrowed). */
+typedef struct pond_export_progress pond_export_progress;
+pond_export_progress *pond_export_ctx_progress(pond_export_ctx *ctx);
 
 /* Make appended rows visible to queries (call at the end of a stage). */
 int pond_export_ctx_flush(pond_export_ctx *ctx);
@@ -97,6 +102,12 @@ int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name);
 
 /* Write every context table to dir/<table>.parquet (--dump-tables). */
 int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir);
+
+/* Hand the context's database, connection and table names (in the order made) over to the
+ * caller, who owns them from then on (pond_export_result); the context keeps nothing of them.
+ * Call after the commit. */
+int pond_export_ctx_take_tables(pond_export_ctx *ctx, duckdb_database *db,
+                                duckdb_connection *con, char ***names, size_t *ntables);
 
 /* Move every staged output into the output directory (replacing old ones under --overwrite);
  * on failure put back what was moved, so the directory is as it was. */

@@ -3,21 +3,26 @@
  *
  *   check options --> pipeline (file, or from the options) --> context open
  *     --> stage 1 … stage n (each: run, flush export_metadata, report)
- *     --> --dump-tables --> commit (staged outputs moved into DIR) --> context free
- *   Any failure goes straight to context free, which removes the staging directory: DIR is
- *   left as it was.  A dry run opens no staging directory and commits nothing.
+ *     --> --dump-tables --> commit (staged outputs moved into DIR)
+ *     --> [result: the context's tables handed over] --> context free
+ *   Any failure (a callback canceling the run among them) goes straight to context free,
+ *   which removes the staging directory: DIR is left as it was.  A dry run opens no staging
+ *   directory and commits nothing.
  *
  * The runner owns what is common to all stages: option checks that need no pond, the
  * -v variables (they override a pipeline template stage's vars of the same key), stage
- * numbering, timing and the report lines on opts->log.
+ * numbering, timing and the stage start/end events (export/progress.h).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "export/context.h"
 #include "export/pipeline.h"
+#include "export/progress.h"
+#include "export/result.h"
 #include "export/temporal.h"
 #include "util/error.h"
+#include "util/version.h"
 
 static double now_s(void)
 {
@@ -45,6 +50,11 @@ static int check_options(const pond_export_options *opts)
     int rc, nlevels;
     int64_t start = 0, end = 0;
 
+    if (!opts)
+        return pond_error_set(POND_EINVALID, "no export options");
+    if ((rc = pond_options_version_check(opts->version, POND_EXPORT_OPTIONS_VERSION,
+                                         "pond_export_options")) != POND_OK)
+        return rc;
     if (!opts->dir || !*opts->dir)
         return pond_error_set(POND_EINVALID, "no output directory (use -d DIR)");
     if (opts->pipeline_file && opts->template_spec)
@@ -138,13 +148,48 @@ static int run_stage(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
     return pond_error_set(POND_EINVALID, "stage %d has an unknown kind", stage_no);
 }
 
-int pond_export(pond *p, const pond_export_options *opts)
+int pond_export_options_init(pond_export_options *opts, unsigned int version)
+{
+    static const pond_export_options init = POND_EXPORT_OPTIONS_INIT;
+    int rc = pond_options_version_check(version, POND_EXPORT_OPTIONS_VERSION,
+                                        "pond_export_options");
+    if (rc == POND_OK)
+        *opts = init;
+    return rc;
+}
+
+static int run_stages(pond_export_ctx *ctx, const pond_pipeline *pl)
+{
+    pond_export_progress *pr = pond_export_ctx_progress(ctx);
+    int rc;
+
+    for (size_t i = 0; i < pl->nstages; i++) {
+        const pond_stage *st = &pl->stages[i];
+        const char *name = st->name ? st->name : kind_name(st->kind);
+        double t0 = now_s();
+        if ((rc = pond_export_progress_stage_start(pr, i + 1, pl->nstages, name,
+                                                   kind_name(st->kind))) != POND_OK)
+            return rc;
+        if ((rc = run_stage(ctx, st, (int)i + 1)) != POND_OK ||
+            (rc = pond_export_ctx_flush(ctx)) != POND_OK)
+            return pond_error_wrap(rc, "stage %zu '%s'", i + 1, name);
+        if ((rc = pond_export_progress_stage_end(pr, now_s() - t0)) != POND_OK)
+            return rc;
+    }
+    return POND_OK;
+}
+
+int pond_export(pond_export_result **out, pond *p, const pond_export_options *opts)
 {
     int rc;
     pond_pipeline *pl = NULL;
     pond_export_ctx *ctx = NULL;
+    pond_export_result *res = NULL;
+    pond_export_progress *pr;
     double t_run = now_s();
 
+    if (out)
+        *out = NULL;
     if ((rc = check_options(opts)) != POND_OK)
         goto done;
     if (opts->pipeline_file)
@@ -155,38 +200,43 @@ int pond_export(pond *p, const pond_export_options *opts)
         goto done;
     if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
         goto done;
-
-    for (size_t i = 0; i < pl->nstages; i++) {
-        const pond_stage *st = &pl->stages[i];
-        const char *name = st->name ? st->name : kind_name(st->kind);
-        double t0 = now_s();
-        pond_export_ctx_log(ctx, "stage %zu/%zu: %s (%s)\n", i + 1, pl->nstages, name,
-                            kind_name(st->kind));
-        if ((rc = run_stage(ctx, st, (int)i + 1)) != POND_OK ||
-            (rc = pond_export_ctx_flush(ctx)) != POND_OK) {
-            rc = pond_error_wrap(rc, "stage %zu '%s'", i + 1, name);
-            goto done;
-        }
-        pond_export_ctx_log(ctx, "  done in %.2f s\n", now_s() - t0);
-    }
+    pr = pond_export_ctx_progress(ctx);
+    if ((rc = run_stages(ctx, pl)) != POND_OK)
+        goto done;
     if (opts->dump_tables_dir) {
         if (opts->dry_run) {
-            pond_export_ctx_log(ctx, "dry run: tables not written to '%s'\n",
+            pond_export_ctx_log(ctx, "dry run: tables not written to '%s'",
                                 opts->dump_tables_dir);
         } else {
             if ((rc = pond_export_ctx_dump_tables(ctx, opts->dump_tables_dir)) != POND_OK)
                 goto done;
-            pond_export_ctx_log(ctx, "tables written to '%s'\n", opts->dump_tables_dir);
+            pond_export_ctx_log(ctx, "tables written to '%s'", opts->dump_tables_dir);
         }
     }
+    /* A callback that canceled during a report line cancels the run before the commit. */
+    if ((rc = pond_export_progress_stopped(pr)) != 0)
+        goto done;
+    /* The tables are taken before the commit, so that nothing can fail after it. */
+    if (out && (rc = pond_export_result_new(&res, ctx)) != POND_OK)
+        goto done;
     if ((rc = pond_export_ctx_commit(ctx)) != POND_OK)
         goto done;
-    if (opts->dry_run)
-        pond_export_ctx_log(ctx, "dry run: nothing written\n");
-    else
-        pond_export_ctx_log(ctx, "exported to '%s' in %.2f s\n", pond_export_ctx_dir(ctx),
-                            now_s() - t_run);
+    if (out) {
+        *out = res;
+        res = NULL;
+    }
+    /* Committed: a cancel from here on changes nothing, so the run succeeded. */
+    if ((opts->dry_run
+             ? pond_export_progress_done(pr, now_s() - t_run, "dry run: nothing written")
+             : pond_export_progress_done(pr, now_s() - t_run, "exported to '%s' in %.2f s",
+                                         pond_export_ctx_dir(ctx), now_s() - t_run)) != 0)
+        pond_error_clear();
 done:
+    /* Whatever error a canceled statement ended with, the run was canceled. */
+    if (ctx && rc != POND_OK && pond_export_progress_stopped(pond_export_ctx_progress(ctx)))
+        rc = pond_error_set(pond_export_progress_stopped(pond_export_ctx_progress(ctx)),
+                            "export canceled");
+    pond_export_result_free(res);
     pond_export_ctx_free(ctx);
     pond_pipeline_free(pl);
     return rc;

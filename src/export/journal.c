@@ -180,7 +180,7 @@ static void undo(const pond_buf *journal)
     free(recs);
 }
 
-int pond_journal_recover(const char *dir, int *recovered, FILE *log)
+int pond_journal_recover(const char *dir, int *recovered)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -209,8 +209,6 @@ int pond_journal_recover(const char *dir, int *recovered, FILE *log)
                                  dir);
             break;
         }
-        if (log)
-            fprintf(log, "undid an interrupted export in '%s' (%s)\n", dir, e->d_name);
         (*recovered)++;
     }
     closedir(d);

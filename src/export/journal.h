@@ -32,8 +32,8 @@ int pond_journal_open(int *fd, const char *staging);
 /* Append one record ('D', 'B', 'M' with a and b as above; 'C' with both NULL). */
 int pond_journal_append(int fd, char kind, const char *a, const char *b);
 
-/* Undo and remove every staging directory in dir left by a dead run; *recovered counts them.
- * Messages for each go to log (may be NULL). */
-int pond_journal_recover(const char *dir, int *recovered, FILE *log);
+/* Undo and remove every staging directory in dir left by a dead run; *recovered counts them
+ * (the caller reports them). */
+int pond_journal_recover(const char *dir, int *recovered);
 
 #endif

@@ -84,7 +84,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
     if ((rc = pond_export_ctx_add_table(ctx, name)) != POND_OK)
         goto done;
 
-    pond_export_ctx_log(ctx, "  made table %s (%lld row%s)\n", name, rows, rows == 1 ? "" : "s");
+    pond_export_ctx_log(ctx, "made table %s (%lld row%s)", name, rows, rows == 1 ? "" : "s");
 
 done:
     if (have_res)

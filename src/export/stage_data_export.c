@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "export/context.h"
 #include "export/pipeline.h"
+#include "export/progress.h"
 #include "export/sql_params.h"
 #include "export/temporal.h"
 #include "util/fs.h"
@@ -55,6 +56,7 @@ typedef struct match {
     int has_time;
     int64_t min_us, max_us;
     char *rel; /* output, relative to DIR: a directory, or the file for file:data */
+    int64_t rows, bytes; /* of the files read, for progress: rows (table, series), bytes (data) */
 } match;
 
 typedef struct collect_state {
@@ -76,8 +78,6 @@ typedef struct stage_state {
     long fail_after; /* test hook; -1 = off */
     size_t files, matches_done, nmatches;
     int64_t rows;
-    int progress; /* draw a progress bar on the log */
-    double last_draw;
     duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
 } stage_state;
 
@@ -187,6 +187,10 @@ static int collect_one(const pond_entry_info *e, void *arg)
             goto done;
         }
         m->nfiles++;
+        if (e->type == POND_ENTRY_DATA)
+            m->bytes += v->size;
+        else if (v->row_count > 0)
+            m->rows += v->row_count;
         if (v->has_time) {
             if (!m->has_time || v->min_time < m->min_us)
                 m->min_us = v->min_time;
@@ -451,7 +455,8 @@ static int run_sql(stage_state *s, const match *m, const char *sql, const char *
     if (rc == POND_OK)
         rc = bind_source(st, s, m, first);
     if (rc == POND_OK) {
-        if (duckdb_execute_prepared(st, res) == DuckDBError) {
+        if (pond_export_progress_execute(pond_export_ctx_progress(s->ctx),
+                                         pond_export_ctx_con(s->ctx), st, res) == DuckDBError) {
             rc = pond_error_set(POND_ERROR, "cannot export '%s': %s", m->path,
                                 duckdb_result_error(res));
             duckdb_destroy_result(res);
@@ -499,8 +504,9 @@ static int write_data(stage_state *s, const match *m)
     if (m->nfiles == 0)
         return POND_OK;
     if (pond_export_ctx_dry_run(s->ctx)) {
-        if (s->opts->out)
-            fprintf(s->opts->out, "%s/%s\t%s\n", s->opts->dir, m->rel, m->path);
+        if ((rc = pond_export_progress_file(pond_export_ctx_progress(s->ctx), m->rel, m->path,
+                                            -1)) != POND_OK)
+            return rc;
         return record(s, m, m->rel, 0, 0, 0, 0, 0);
     }
     if ((rc = pond_buf_printf(&staged, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)) ==
@@ -797,9 +803,9 @@ static int dry_run_table(stage_state *s, const match *m)
             ws = first_ms;
             we = last_ms;
         }
-        if (s->opts->out)
-            fprintf(s->opts->out, "%s/%s\t%s\t%lld rows\n", s->opts->dir, file_path.ptr,
-                    m->path, (long long)rows);
+        if ((rc = pond_export_progress_file(pond_export_ctx_progress(s->ctx), file_path.ptr,
+                                            m->path, rows)) != POND_OK)
+            goto done;
         if ((rc = record(s, m, file_path.ptr, ok, ws, we, 1, rows)) != POND_OK)
             goto done;
         s->files++;
@@ -811,33 +817,6 @@ done:
     pond_buf_free(&sql);
     pond_buf_free(&file_path);
     return rc;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Redraw the progress bar (at most ten times a second, and at the end). */
-static void progress(stage_state *s)
-{
-    const int width = 30;
-    double t;
-    if (!s->progress || !s->nmatches)
-        return;
-    t = now_s();
-    if (s->matches_done < s->nmatches && t - s->last_draw < 0.1)
-        return;
-    s->last_draw = t;
-    int done = (int)(s->matches_done * (size_t)width / s->nmatches);
-    fprintf(s->opts->log, "\r  [%.*s%*s] %zu/%zu sources, %zu files", done,
-            "==============================", width - done, "", s->matches_done, s->nmatches,
-            s->files);
-    if (s->matches_done == s->nmatches)
-        fputs("\r\033[K", s->opts->log);
-    fflush(s->opts->log);
 }
 
 /* ---- the stage --------------------------------------------------------------------------- */
@@ -857,7 +836,6 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
     s.opts = opts;
     s.stage_no = stage_no;
     s.fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
-    s.progress = opts->log && isatty(fileno(opts->log));
     if (!npatterns) {
         patterns = opts->patterns;
         npatterns = opts->npatterns;
@@ -904,9 +882,18 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         (rc = pond_temporal_windows_new(&s.windows, pond_export_ctx_con(ctx), s.nlevels)))
         goto done;
 
-    /* 3. write */
+    /* 3. write, reporting progress per source (and within its statements) */
+    int64_t rows_total = 0, bytes_total = 0;
+    for (size_t i = 0; i < cs.n; i++) {
+        rows_total += cs.m[i].rows;
+        bytes_total += cs.m[i].bytes;
+    }
+    pond_export_progress_totals(pond_export_ctx_progress(ctx), cs.n, rows_total, bytes_total);
     for (size_t i = 0; i < cs.n; i++) {
         const match *m = &cs.m[i];
+        if ((rc = pond_export_progress_source(pond_export_ctx_progress(ctx), m->path,
+                                              m->rows)) != POND_OK)
+            goto done;
         if (m->type == POND_ENTRY_DATA)
             rc = write_data(&s, m);
         else if (pond_export_ctx_dry_run(ctx))
@@ -918,15 +905,15 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         if (rc != POND_OK)
             goto done;
         s.matches_done++;
-        progress(&s);
+        if ((rc = pond_export_progress_source_done(pond_export_ctx_progress(ctx), s.files,
+                                                   m->type == POND_ENTRY_DATA ? m->bytes : 0)))
+            goto done;
     }
-    pond_export_ctx_log(ctx, "  %s %zu file%s (%lld rows) from %zu match%s\n",
+    pond_export_ctx_log(ctx, "%s %zu file%s (%lld rows) from %zu match%s",
                         pond_export_ctx_dry_run(ctx) ? "would write" : "wrote", s.files,
                         s.files == 1 ? "" : "s", (long long)s.rows, cs.n,
                         cs.n == 1 ? "" : "es");
 done:
-    if (rc != POND_OK && s.progress && s.matches_done)
-        fputs("\r\033[K", opts->log);
     pond_temporal_windows_free(s.windows);
     if (s.set_ts) {
         duckdb_result res;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include "export/json_rows.h"
 #include "export/pipeline.h"
+#include "export/progress.h"
 #include "export/sql_params.h"
 #include "export/template_spec.h"
 #include "util/buf.h"
@@ -445,7 +446,6 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     duckdb_prepared_statement ps = NULL;
     pond_buf label = POND_BUF_INIT, sql = POND_BUF_INIT, text = POND_BUF_INIT;
     pond_buf staged = POND_BUF_INIT;
-    const pond_export_options *opts = pond_export_ctx_options(ctx);
     int dry = pond_export_ctx_dry_run(ctx);
     size_t nmatched = 0;
 
@@ -454,9 +454,9 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr, &nmatched)) != POND_OK)
         goto done;
     if (nmatched == 0)
-        pond_export_ctx_log(ctx, "  note: collection '%s': no export_metadata rows have pattern "
+        pond_export_ctx_log(ctx, "note: collection '%s': no export_metadata rows have pattern "
                                  "'%s' (an in_pattern is a -p/patterns entry, exactly as "
-                                 "given)\n", c->name, c->in_pattern);
+                                 "given)", c->name, c->in_pattern);
     if (c->query) {
         if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
             goto done;
@@ -478,8 +478,9 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
             goto done;
         }
         if (dry) {
-            if (opts && opts->out)
-                fprintf(opts->out, "%s/%s\t%s\n", opts->dir, out->rel, c->template_path);
+            if ((rc = pond_export_progress_file(pond_export_ctx_progress(ctx), out->rel,
+                                                c->template_path, -1)) != POND_OK)
+                goto done;
         } else if ((rc = write_file(staged.ptr, &text)) != POND_OK) {
             goto done;
         }
@@ -505,7 +506,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
             goto done;
         (*pages)++;
     }
-    pond_export_ctx_log(ctx, "  %s %zu page%s for collection '%s'\n",
+    pond_export_ctx_log(ctx, "%s %zu page%s for collection '%s'",
                         dry ? "would write" : "wrote", o.n, o.n == 1 ? "" : "s", c->name);
 done:
     if (ps)

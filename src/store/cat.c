@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "util/fs.h"
+#include "util/version.h"
 
 int store_copy_to_stream(const char *path, FILE *out)
 {
@@ -217,7 +218,7 @@ done:
 
 int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts, FILE *out)
 {
-    pond_cat_options none = {NULL, POND_OUTPUT_TABLE, NULL, NULL};
+    pond_cat_options none = POND_CAT_OPTIONS_INIT;
     store_entry e;
     pond_buf query = POND_BUF_INIT, ctx = POND_BUF_INIT;
     int64_t start = 0, end = 0;
@@ -226,6 +227,9 @@ int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts
     memset(&e, 0, sizeof e);
     if (!opts)
         opts = &none;
+    if ((rc = pond_options_version_check(opts->version, POND_CAT_OPTIONS_VERSION,
+                                         "pond_cat_options")) < 0)
+        return rc;
     if ((rc = store_resolve_file(p, fs, path, &e)) < 0)
         goto done;
     if (e.type == POND_ENTRY_DATA) {

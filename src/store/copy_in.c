@@ -8,6 +8,9 @@
  * for nulls and against the series' earlier versions, and its min/max recorded.
  * The user's column names never appear in SQL text: the timestamp column is picked with
  * COLUMNS(c -> c = getvariable('pond_ts')).
+ *
+ * Progress (pond_copy_options.progress) counts the host files' bytes: each source as it
+ * starts, DuckDB's estimate while one is rewritten, and the end before the commit.
  */
 #include "store/store_int.h"
 
@@ -19,6 +22,7 @@
 
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/version.h"
 
 int store_is_parquet(const char *path)
 {
@@ -33,9 +37,87 @@ int store_is_parquet(const char *path)
     return yes;
 }
 
-/* Rewrite src (CSV or Parquet) as the Parquet file dst; errors name the source as shown. */
-static int convert_to_parquet(pond *p, const char *src, const char *shown, const char *dst)
+/* ---- progress ---------------------------------------------------------------------------- */
+
+typedef struct copy_report {
+    const pond_copy_options *opts; /* NULL, or with a progress callback */
+    pond_copy_progress ev;
+    int64_t base;    /* bytes of the sources done */
+    int64_t current; /* size of the source being copied (0 when unknown) */
+    int estimates;   /* DuckDB's progress estimate is on for the work database */
+    int stop;        /* the callback's non-zero value */
+} copy_report;
+
+static int report_send(copy_report *r)
 {
+    int v;
+    if (r->stop || !r->opts)
+        return r->stop;
+    if ((v = r->opts->progress(&r->ev, r->opts->payload)) != 0) {
+        r->stop = v;
+        pond_error_set(v, "copy canceled");
+    }
+    return v;
+}
+
+/* DuckDB's fraction of the rewrite of the current source, as its bytes. */
+static int report_tick(double fraction, void *arg)
+{
+    copy_report *r = arg;
+    int64_t at = r->base + (int64_t)(fraction * (double)r->current);
+    if (fraction >= 0 && at > r->ev.bytes_done)
+        r->ev.bytes_done = at;
+    return report_send(r);
+}
+
+/* Sizes of all sources up front, for the total (-1 when one is not a regular file). */
+static void report_begin(copy_report *r, const char *const *srcs, size_t nsrcs,
+                         const pond_copy_options *opts)
+{
+    struct stat st;
+    memset(r, 0, sizeof *r);
+    r->ev.version = POND_COPY_PROGRESS_VERSION;
+    r->ev.sources_total = nsrcs;
+    if (!opts || !opts->progress)
+        return;
+    r->opts = opts;
+    for (size_t i = 0; i < nsrcs && r->ev.bytes_total >= 0; i++)
+        r->ev.bytes_total = stat(srcs[i], &st) == 0 && S_ISREG(st.st_mode)
+                                ? r->ev.bytes_total + (int64_t)st.st_size
+                                : -1;
+}
+
+static int report_source(copy_report *r, size_t i, const char *src)
+{
+    struct stat st;
+    r->base = r->ev.bytes_done;
+    r->current = stat(src, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
+    r->ev.source = src;
+    r->ev.sources_done = i;
+    return report_send(r);
+}
+
+static int report_end(copy_report *r)
+{
+    r->ev.source = NULL;
+    r->ev.sources_done = r->ev.sources_total;
+    if (r->ev.bytes_total >= 0)
+        r->ev.bytes_done = r->ev.bytes_total;
+    return report_send(r);
+}
+
+/* ---- one source ---------------------------------------------------------------------------- */
+
+/* Rewrite src (CSV or Parquet) as the Parquet file dst; errors name the source as shown. */
+static int convert_to_parquet(pond *p, const char *src, const char *shown, const char *dst,
+                              copy_report *r)
+{
+    pond__duck_tick_fn tick = r->opts ? report_tick : NULL;
+
+    if (tick && !r->estimates) {
+        pond__duck_progress_enable(p->work);
+        r->estimates = 1;
+    }
     pond_buf ctx = POND_BUF_INIT, sql = POND_BUF_INIT;
     const char *params[2] = {src, dst};
     char delim = ',';
@@ -44,9 +126,9 @@ static int convert_to_parquet(pond *p, const char *src, const char *shown, const
     if (store_is_parquet(src)) {
         if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", shown)) < 0)
             goto done;
-        rc = store_work_run(p, POND_EINVALID, ctx.ptr,
-                            "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)", params,
-                            2, NULL);
+        rc = store_work_run_ticked(p, POND_EINVALID, ctx.ptr,
+                                   "COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT PARQUET)",
+                                   params, 2, NULL, tick, r);
         goto done;
     }
     if ((rc = store_csv_check(src, &delim)) < 0) {
@@ -65,7 +147,7 @@ static int convert_to_parquet(pond *p, const char *src, const char *shown, const
                                         : "','");
     if (rc < 0)
         goto done;
-    rc = store_work_run(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL);
+    rc = store_work_run_ticked(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL, tick, r);
 done:
     pond_buf_free(&ctx);
     pond_buf_free(&sql);
@@ -361,7 +443,7 @@ static pond_entry_type type_for(const pond_copy_options *opts, const char *targe
 }
 
 static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
-                    const pond_copy_options *opts)
+                    const pond_copy_options *opts, copy_report *r)
 {
     pond_buf tmp = POND_BUF_INIT, spool = POND_BUF_INIT;
     const char *read_path = pl->src;
@@ -429,7 +511,7 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
             read_path = spool.ptr;
         }
         if ((rc = store_work_open(p)) < 0 ||
-            (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr)) < 0)
+            (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr, r)) < 0)
             goto done;
         if ((rc = read_columns(p, tmp.ptr, &cols)) < 0 || (rc = columns_json(&cols, &v.schema)) < 0)
             goto done;
@@ -497,6 +579,7 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
     store_entry d;
     store_txn *txn = NULL;
     char *vars = NULL;
+    copy_report report;
     plan pl;
     size_t i;
     int rc, into_dir = 0;
@@ -504,6 +587,10 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
 
     memset(&d, 0, sizeof d);
     memset(&pl, 0, sizeof pl);
+    memset(&report, 0, sizeof report);
+    if (opts && (rc = pond_options_version_check(opts->version, POND_COPY_OPTIONS_VERSION,
+                                                 "pond_copy_options")) < 0)
+        return rc;
     if (nsrcs == 0)
         return pond_error_set(POND_EINVALID, "nothing to copy");
     if ((rc = store_path_arg(dest, &norm)) < 0)
@@ -512,6 +599,7 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
         goto done;
     if ((rc = store_txn_begin(p, &txn, vars)) < 0)
         goto done;
+    report_begin(&report, srcs, nsrcs, opts);
     rc = store_entry_lookup(p, norm.ptr, &d);
     if (rc < 0 && rc != POND_ENOTFOUND)
         goto done;
@@ -549,14 +637,20 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
         memset(&pl, 0, sizeof pl);
         pl.src = srcs[i];
         pl.target = target.ptr;
-        if ((rc = copy_one(p, txn, &pl, parent_id, opts)) < 0)
+        if ((rc = report_source(&report, i, srcs[i])) != 0 ||
+            (rc = copy_one(p, txn, &pl, parent_id, opts, &report)) < 0)
             goto done;
     }
+    if ((rc = report_end(&report)) != 0)
+        goto done;
     rc = store_txn_commit(txn);
     txn = NULL;
 done:
     if (txn)
         store_txn_abort(txn);
+    /* Whatever error a canceled statement ended with, the copy was canceled. */
+    if (rc != POND_OK && report.stop)
+        rc = pond_error_set(report.stop, "copy canceled");
     free(vars);
     store_entry_clear(&d);
     pond_buf_free(&norm);

@@ -203,6 +203,13 @@ void store_db_condense(const char *msg, pond_buf *out)
 int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
                    size_t nparams, store_rows *rows)
 {
+    return store_work_run_ticked(p, code, ctx, sql, params, nparams, rows, NULL, NULL);
+}
+
+int store_work_run_ticked(pond *p, int code, const char *ctx, const char *sql,
+                          const char *const *params, size_t nparams, store_rows *rows,
+                          pond__duck_tick_fn tick, void *payload)
+{
     duckdb_prepared_statement stmt = NULL;
     store_rows local;
     pond_buf msg = POND_BUF_INIT;
@@ -220,7 +227,7 @@ int store_work_run(pond *p, int code, const char *ctx, const char *sql, const ch
     }
     for (i = 0; i < nparams; i++)
         duckdb_bind_varchar(stmt, (idx_t)(i + 1), params[i]);
-    if (duckdb_execute_prepared(stmt, &rows->res) == DuckDBError) {
+    if (pond__duck_execute(p->work, stmt, &rows->res, tick, payload) == DuckDBError) {
         store_db_condense(duckdb_result_error(&rows->res), &msg);
         rc = pond_error_set(code, "%s: %s", ctx, msg.ptr);
         duckdb_destroy_result(&rows->res);

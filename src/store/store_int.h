@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "pond/store.h"
+#include "store/duck_exec.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -101,6 +102,11 @@ void store_db_condense(const char *msg, pond_buf *out);
  * "<ctx>: <condensed duckdb message>".  rows may be NULL (the result is dropped). */
 int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
                    size_t nparams, store_rows *rows);
+
+/* As store_work_run, with tick seeing the statement's progress (store/duck_exec.h). */
+int store_work_run_ticked(pond *p, int code, const char *ctx, const char *sql,
+                          const char *const *params, size_t nparams, store_rows *rows,
+                          pond__duck_tick_fn tick, void *payload);
 
 /* Open (once) the in-memory work database of p: TimeZone UTC, temp_directory under tmp_dir. */
 int store_work_open(pond *p);

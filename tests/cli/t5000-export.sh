@@ -83,10 +83,15 @@ check_eq "export_metadata: pattern, capture, stage, source" \
 /sites/*/res=1h.series|0|Noyo|1|/sites/Noyo/res=1h.series" \
     "$(q -v meta="$TMP/tables/export_metadata.parquet" "SELECT DISTINCT pattern || '|' || capture_group || '|' || capture_value || '|' || export_stage || '|' || source_path FROM $meta ORDER BY 1")"
 
-check_eq "no progress bar when stderr is not a terminal" "" "$(grep -F 'sources,' "$ERR" || true)"
+check_eq "no progress bar when stderr is not a terminal" "" "$(grep -F -e 'sources,' -e 'rows/s' "$ERR" || true)"
 if command -v script >/dev/null; then
     script -qec "$(printf '%q ' "$POND_BIN" export -p '/sites/*/res=1h.series' -d "$TMP/tty" --temporal year,month,day)" /dev/null >"$TMP/tty.log" 2>&1
-    check_contains "progress bar on a terminal: sources done / total" "$(tr '\r' '\n' <"$TMP/tty.log")" "[==============================] 2/2 sources, "
+    bar=$(tr '\r' '\n' <"$TMP/tty.log")
+    check_contains "progress bar on a terminal: rows read of the total" "$bar" \
+        "[==============================] 100%  4.40k/4.40k rows  "
+    check_contains "progress bar on a terminal: a rate" "$bar" " rows/s  2/2 sources, 114 files"
+    check_contains "progress bar on a terminal: wiped before the report line" "$bar" \
+        $'\033[K  wrote 114 files (4400 rows) from 2 matches'
 fi
 
 # --- determinism and --overwrite -------------------------------------------------------------

@@ -59,10 +59,9 @@ static size_t count_entries(const char *dir)
 
 static void init_opts(pond_export_options *o, const char *dir)
 {
-    memset(o, 0, sizeof *o);
+    static const pond_export_options init = POND_EXPORT_OPTIONS_INIT;
+    *o = init;
     o->dir = dir;
-    o->out = stdout;
-    o->log = NULL;
 }
 
 /* Record one data file as stage 1 would. */

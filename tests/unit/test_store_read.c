@@ -32,7 +32,8 @@ static pond *series_pond(void)
 TEST(cat_series_union_csv)
 {
     pond *p = series_pond();
-    pond_cat_options o = {"SELECT * FROM series ORDER BY timestamp", POND_OUTPUT_CSV, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION,
+                          "SELECT * FROM series ORDER BY timestamp", POND_OUTPUT_CSV, NULL, NULL};
     char *out = NULL;
 
     CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
@@ -49,7 +50,8 @@ TEST(cat_series_union_csv)
 TEST(cat_time_bounds_and_sql)
 {
     pond *p = series_pond();
-    pond_cat_options o = {"SELECT count(*) AS n, max(temp) AS hi FROM series", POND_OUTPUT_CSV,
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION,
+                          "SELECT count(*) AS n, max(temp) AS hi FROM series", POND_OUTPUT_CSV,
                           "2024-07-20T06:00:00Z", "2024-07-22"};
     char *out = NULL;
 
@@ -95,7 +97,8 @@ TEST(cat_time_bounds_and_sql)
 TEST(cat_json_and_table)
 {
     pond *p = series_pond();
-    pond_cat_options o = {"SELECT timestamp, temp, wind FROM series ORDER BY timestamp LIMIT 2",
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION,
+                          "SELECT timestamp, temp, wind FROM series ORDER BY timestamp LIMIT 2",
                           POND_OUTPUT_JSON, NULL, NULL};
     char *out = NULL;
 
@@ -122,7 +125,7 @@ TEST(cat_json_and_table)
 TEST(cat_parquet_and_copy_out)
 {
     pond *p = series_pond();
-    pond_cat_options o = {NULL, POND_OUTPUT_PARQUET, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_PARQUET, NULL, NULL};
     char path[600], cmd[1400], *out;
     FILE *f;
 
@@ -172,7 +175,7 @@ TEST(data_round_trip)
     char src[400], back[400], cmd[1000], *out;
     const char *srcs[1] = {src};
     unsigned char bytes[512];
-    pond_cat_options o = {NULL, POND_OUTPUT_CSV, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_CSV, NULL, NULL};
     FILE *f;
     size_t i;
 
@@ -207,7 +210,7 @@ TEST(data_round_trip)
 TEST(table_replace_reads_latest)
 {
     pond *p = fresh_pond();
-    pond_cat_options o = {NULL, POND_OUTPUT_CSV, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_CSV, NULL, NULL};
     char *out = NULL;
 
     CHECK(copy1(p, "t1.csv", "k,v\na,1\nb,2\n", "/t.table") == POND_OK);
@@ -225,7 +228,8 @@ TEST(table_replace_reads_latest)
 TEST(symlinks)
 {
     pond *p = series_pond();
-    pond_cat_options o = {"SELECT count(*) AS n FROM series", POND_OUTPUT_CSV, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION,
+                          "SELECT count(*) AS n FROM series", POND_OUTPUT_CSV, NULL, NULL};
     got_list l;
     char *out = NULL;
 
@@ -282,7 +286,7 @@ static int count_txn(const pond_txn_info *t, void *ctx)
 TEST(txn_log_and_control_fs)
 {
     pond *p = fresh_pond();
-    pond_cat_options o = {NULL, POND_OUTPUT_CSV, NULL, NULL};
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_CSV, NULL, NULL};
     got_list l;
     char *out = NULL;
     int n = 0;

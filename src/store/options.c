@@ -1,0 +1,24 @@
+/*
+ * store/options.c: the _options_init() functions of the store's versioned options structs
+ * (pond/store.h), for callers that cannot use the _INIT macros.
+ */
+#include "pond.h"
+#include "util/version.h"
+
+int pond_copy_options_init(pond_copy_options *opts, unsigned int version)
+{
+    static const pond_copy_options init = POND_COPY_OPTIONS_INIT;
+    int rc = pond_options_version_check(version, POND_COPY_OPTIONS_VERSION, "pond_copy_options");
+    if (rc == POND_OK)
+        *opts = init;
+    return rc;
+}
+
+int pond_cat_options_init(pond_cat_options *opts, unsigned int version)
+{
+    static const pond_cat_options init = POND_CAT_OPTIONS_INIT;
+    int rc = pond_options_version_check(version, POND_CAT_OPTIONS_VERSION, "pond_cat_options");
+    if (rc == POND_OK)
+        *opts = init;
+    return rc;
+}
