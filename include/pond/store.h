@@ -52,6 +52,12 @@ void pond_close(pond *p);
 /* The pond's directory as given to pond_open.  Borrowed: valid until pond_close. */
 const char *pond_path(const pond *p);
 
+/* The host directories the content files of p lie in, spelled as the content_path of every
+ * version pond_glob hands out: the pond's data/ and the handle's private tmp directory
+ * (control-fs records).  For confining a reader of the content to them (a sandboxed
+ * DuckDB).  Both borrowed, valid until pond_close. */
+void pond_content_dirs(const pond *p, const char **data_dir, const char **tmp_dir);
+
 /* ---- writing (each call is one transaction) ----------------------------------------------- */
 
 /* Make directory path; with parents, missing parents too and no error if it exists. */
