@@ -10,8 +10,10 @@
  *
  * pond_files is bound as a LIST (every version of a series, the latest of a table), and the
  * timestamp column and time bounds are bound variables, so no user text is pasted into the
- * view.  A user's --sql is checked on its own first (one SELECT, no parameters) and then runs
- * over the view; DuckDB streams it, and the rows are written as they come (store/format.c).
+ * view.  The work database is sandboxed (store/sql_sandbox.h: it reads only data/ and the
+ * handle's tmp dir, and no setting can change).  A user's --sql is checked on its own first
+ * (one read-only SELECT, no parameters) and then runs over the view; DuckDB streams it, and
+ * the rows are written as they come (store/format.c).
  */
 #include "store/store_int.h"
 
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_sandbox.h"
 #include "util/fs.h"
 
 int store_copy_to_stream(const char *path, FILE *out)
@@ -100,7 +103,7 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
     size_t first, n, i;
     int rc;
 
-    if ((rc = store_work_open(p)) < 0)
+    if ((rc = store_work_open(p, STORE_WORK_SANDBOX)) < 0)
         return rc;
     first = e->type == POND_ENTRY_SERIES ? 0 : e->nversions - 1;
     n = e->nversions - first;
@@ -161,8 +164,9 @@ done:
     return rc;
 }
 
-/* The user's query, trimmed of trailing blanks and ';', checked to be one SELECT without
- * parameters.  NULL sql -> "SELECT * FROM series". */
+/* The user's query, trimmed of trailing blanks and ';', checked to be one read-only SELECT
+ * (store/sql_sandbox.h: on its text, then on the prepared statement) without parameters.
+ * NULL sql -> "SELECT * FROM series". */
 static int user_query(pond *p, const char *sql, pond_buf *out)
 {
     duckdb_prepared_statement stmt = NULL;
@@ -178,12 +182,13 @@ static int user_query(pond *p, const char *sql, pond_buf *out)
         n--;
     if ((rc = pond_buf_put(out, sql, n)) < 0)
         return rc;
-    if (duckdb_prepare(p->work, out->ptr, &stmt) == DuckDBError) {
+    if ((rc = pond_sql_check_select(p->work, out->ptr)) < 0) {
+        rc = pond_error_wrap(rc, "sql error");
+    } else if (duckdb_prepare(p->work, out->ptr, &stmt) == DuckDBError) {
         store_db_condense(duckdb_prepare_error(stmt), &msg);
         rc = pond_error_set(POND_EINVALID, "sql error: %s", msg.ptr);
-    } else if (duckdb_prepared_statement_type(stmt) != DUCKDB_STATEMENT_TYPE_SELECT) {
-        rc = pond_error_set(POND_EINVALID, "sql error: only a query (SELECT …) can run over "
-                                           "'series'");
+    } else if ((rc = pond_sql_check_prepared(stmt)) < 0) {
+        rc = pond_error_wrap(rc, "sql error");
     } else if (duckdb_nparams(stmt) > 0) {
         rc = pond_error_set(POND_EINVALID, "sql error: the query has parameters ($1 …) but "
                                            "nothing binds them");

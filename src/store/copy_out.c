@@ -55,29 +55,29 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         if (rc < 0)
             goto done;
     }
-    if ((rc = pond_buf_printf(&tmp, "%s.pond-tmp-%ld", dest.ptr, (long)getpid())) < 0)
-        goto done;
     if (e.type == POND_ENTRY_DATA) {
-        if ((rc = pond_fs_copy_file(e.versions[e.nversions - 1].content_path, tmp.ptr)) < 0)
+        if ((rc = pond_buf_printf(&tmp, "%s.pond-tmp-%ld", dest.ptr, (long)getpid())) < 0 ||
+            (rc = pond_fs_copy_file(e.versions[e.nversions - 1].content_path, tmp.ptr)) < 0 ||
+            (rc = pond_fs_rename(tmp.ptr, dest.ptr)) < 0)
             goto done;
+        rc = pond_fs_fsync_parent(dest.ptr);
     } else {
+        /* DuckDB (sandboxed: it writes only in the handle's tmp dir) writes the file there;
+         * it is then put in place beside dest. */
         int csv = ends_with(dest.ptr, ".csv");
         if ((rc = store_view_create(p, &e, 0, 0, 0, 0)) < 0)
             goto done;
         rc = pond_buf_printf(&sql, "COPY (SELECT * FROM series) TO $1 (FORMAT %s)",
                              csv ? "CSV, HEADER" : "PARQUET");
         if (rc < 0 ||
-            (rc = pond_buf_printf(&ctx, "cannot copy '%s' to '%s'", e.path, dest.ptr)) < 0)
+            (rc = pond_buf_printf(&ctx, "cannot copy '%s' to '%s'", e.path, dest.ptr)) < 0 ||
+            (rc = store_tmp_path(p, "out", csv ? ".csv" : ".parquet", &tmp)) < 0)
             goto done;
         params[0] = tmp.ptr;
         if ((rc = store_work_run(p, POND_ERROR, ctx.ptr, sql.ptr, params, 1, NULL)) < 0)
             goto done;
-        if ((rc = pond_fs_fsync_path(tmp.ptr)) < 0)
-            goto done;
+        rc = pond_fs_install(tmp.ptr, dest.ptr);
     }
-    if ((rc = pond_fs_rename(tmp.ptr, dest.ptr)) < 0)
-        goto done;
-    rc = pond_fs_fsync_parent(dest.ptr);
 done:
     if (rc < 0 && tmp.len)
         remove(tmp.ptr);

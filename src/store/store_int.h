@@ -14,7 +14,7 @@
  * Two DuckDB databases per handle: the catalog (a file database, opened read-write, which is
  * also the lock that keeps a second process out) and a private in-memory "work" database that
  * reads and writes content files (CSV/Parquet conversion, cat, --sql).  A user's --sql never
- * runs on the catalog connection.
+ * runs on the catalog connection, and only in a sandboxed work database (store_work_open).
  */
 #ifndef POND_STORE_INT_H
 #define POND_STORE_INT_H
@@ -42,6 +42,7 @@ struct pond {
     duckdb_database db;
     duckdb_connection con;
     int work_open; /* the in-memory work database below is open */
+    int work_sandboxed; /* … and locked down (store_work_open) */
     duckdb_database work_db;
     duckdb_connection work;
     unsigned tmp_counter;
@@ -102,8 +103,16 @@ void store_db_condense(const char *msg, pond_buf *out);
 int store_work_run(pond *p, int code, const char *ctx, const char *sql, const char *const *params,
                    size_t nparams, store_rows *rows);
 
-/* Open (once) the in-memory work database of p: TimeZone UTC, temp_directory under tmp_dir. */
-int store_work_open(pond *p);
+/* What the work database may touch.  User SQL (cat --sql) runs only in a sandboxed one. */
+typedef enum store_work_mode {
+    STORE_WORK_ANY,     /* whichever is open (sandboxed when none is): pond's own reads */
+    STORE_WORK_SANDBOX, /* locked to data/ and tmp_dir (store/sql_sandbox.h): cat, copy out */
+    STORE_WORK_HOST     /* any host file: converting the sources of a copy in */
+} store_work_mode;
+
+/* Open the in-memory work database of p in mode (TimeZone UTC, temp_directory under tmp_dir);
+ * one that is open in the other mode is closed first (its temp view and variables go). */
+int store_work_open(pond *p, store_work_mode mode);
 
 /* A fresh path "<tmp_dir>/<stem>-N<ext>" in out. */
 int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out);

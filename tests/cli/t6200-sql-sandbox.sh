@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# t6200-sql-sandbox: SQL a pipeline's author wrote (custom_query sql, template queries) is one
-# read-only SELECT in a locked-down DuckDB.  COPY, ATTACH, EXPORT, INSTALL/LOAD, PRAGMA and SET
+# t6200-sql-sandbox: SQL a user wrote (a pipeline's custom_query sql and template queries,
+# cat --sql) is one read-only SELECT in a locked-down DuckDB.  COPY, ATTACH, EXPORT, INSTALL/LOAD, PRAGMA and SET
 # are refused when the pipeline is validated, with file:line:column; reading a host file
 # outside the pond's content and the run's staging directory is refused when the stage runs;
 # nothing is written anywhere and DIR is left as it was.  $files and the documented template
@@ -117,5 +117,29 @@ expect_ok pond export -d "$TMP/ok2" --pipeline "$TMP/p/with.yaml" --dump-tables 
 check_eq "WITH … SELECT runs; its table is dumped" "1" \
     "$(duckq -v f="$TMP/ok2-tables/t.parquet" "SELECT n FROM read_parquet(getvariable('f'))" | tail -1)"
 check_eq "no sandbox side effect: nothing written outside" "" "$(cd "$TMP" && ls -a | grep -E '^(evil|x\.duckdb|exp)' || true)"
+
+# --- cat --sql: the same rules ---------------------------------------------------------------
+for stmt in "COPY series TO '$TMP/evil.csv'" "ATTACH '$POND/catalog.duckdb' AS c" \
+    "EXPORT DATABASE '$TMP/exp'" "SET enable_external_access = true" "LOAD httpfs" \
+    "PRAGMA version" "CALL pragma_version()"; do
+    expect_fail 1 "sql error: only a read-only query (one SELECT, or WITH … SELECT) may run here: ${stmt%% *} is not allowed" \
+        pond cat /sites/BDock/res=1d.series --sql "$stmt"
+done
+for read in "read_csv('/etc/passwd')" "read_text('$TMP/secret.txt')" \
+    "read_blob('$POND/catalog.duckdb')"; do
+    expect_fail 1 "sql error: Permission Error: Cannot access file" \
+        pond cat /sites/BDock/res=1d.series --sql "SELECT * FROM $read"
+done
+check_eq "cat: nothing written outside" "" "$(cd "$TMP" && ls -a | grep -E '^(evil|exp)' || true)"
+expect_ok pond cat /sites/BDock/res=1d.series --sql "WITH s AS (FROM series) SELECT count(*) AS n FROM s" --format csv
+check_eq "cat: WITH … SELECT" "n
+30" "$(cat "$OUT")"
+expect_ok pond cat -f control /txn/1 --sql "SELECT seq FROM series" --format csv
+check_eq "cat: control records readable" "seq
+1" "$(cat "$OUT")"
+pond cat /sites/BDock/res=1d.series --format parquet >"$TMP/cat.parquet"
+check_eq "cat --format parquet" "30" "$(duckq -v f="$TMP/cat.parquet" "SELECT count(*) FROM read_parquet(getvariable('f'))" | tail -1)"
+expect_ok pond copy /sites/BDock/res=1d.series "host:$TMP/copied.csv"
+check_eq "copy out (sandboxed writer)" "31" "$(wc -l <"$TMP/copied.csv" | tr -d ' ')"
 
 done_testing
