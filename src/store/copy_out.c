@@ -21,6 +21,47 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* A data file's bytes into an exclusive temporary beside dest, fsynced, renamed over dest. */
+static int copy_bytes(const store_version *v, const char *dest)
+{
+    pond_buf tmp = POND_BUF_INIT;
+    FILE *f = NULL;
+    int fd = -1, rc;
+
+    if ((rc = pond_fs_temp_beside(dest, &tmp, &fd)) < 0)
+        goto done;
+    if (!(f = fdopen(fd, "wb"))) {
+        rc = pond_error_set(POND_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if ((rc = store_copy_to_stream(v->content_path, f)) < 0)
+        goto done;
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        rc = pond_error_set(POND_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+        goto done;
+    }
+    int cr = fclose(f);
+    f = NULL;
+    if (cr != 0) {
+        rc = pond_error_set(POND_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+        goto done;
+    }
+    if ((rc = pond_fs_rename(tmp.ptr, dest)) < 0)
+        goto done;
+    pond_buf_clear(&tmp); /* in place: nothing to remove */
+    rc = pond_fs_fsync_parent(dest);
+done:
+    if (f)
+        fclose(f);
+    if (fd >= 0)
+        close(fd);
+    if (tmp.len)
+        unlink(tmp.ptr);
+    pond_buf_free(&tmp);
+    return rc;
+}
+
 int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
 {
     pond_buf dest = POND_BUF_INIT, tmp = POND_BUF_INIT, sql = POND_BUF_INIT, ctx = POND_BUF_INIT;
@@ -55,12 +96,10 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         if (rc < 0)
             goto done;
     }
+    /* What a killed copy to dest left behind goes first. */
+    pond_fs_remove_stale_temps(dest.ptr);
     if (e.type == POND_ENTRY_DATA) {
-        if ((rc = pond_buf_printf(&tmp, "%s.pond-tmp-%ld", dest.ptr, (long)getpid())) < 0 ||
-            (rc = pond_fs_copy_file(e.versions[e.nversions - 1].content_path, tmp.ptr)) < 0 ||
-            (rc = pond_fs_rename(tmp.ptr, dest.ptr)) < 0)
-            goto done;
-        rc = pond_fs_fsync_parent(dest.ptr);
+        rc = copy_bytes(&e.versions[e.nversions - 1], dest.ptr);
     } else {
         /* DuckDB (sandboxed: it writes only in the handle's tmp dir) writes the file there;
          * it is then put in place beside dest. */
