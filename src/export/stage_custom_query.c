@@ -3,8 +3,8 @@
  *
  * Runs the stage's sql in the run's DuckDB and keeps the result as table output_table, which
  * later stages query like export_metadata.  The user's sql is SQL by design and runs as
- * written, as exactly one read-only SELECT in the run's sandboxed database; the table name is a validated identifier
- * ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
+ * written, as exactly one read-only SELECT in the run's sandboxed database; the table name
+ * is a validated identifier ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
  * context.  Messages say what failed ("sql error: …"); the runner (export.c) puts the stage
  * in front ("stage 2 'Build site index': sql error: …").
  */
