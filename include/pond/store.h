@@ -111,6 +111,15 @@ typedef struct pond_version_info {
     const char *content_path; /* host path of the content file (Parquet for tables/series) */
 } pond_version_info;
 
+/* Check, before reading v's content file, that it is there with the size the catalog
+ * records: POND_ECORRUPT "content file '…' is damaged: …" otherwise. */
+int pond_version_check(const pond_version_info *v);
+
+/* Copy v's content file byte for byte to host path dst (created or truncated, then fsynced),
+ * checking its size and sha256 as it goes: POND_ECORRUPT, and dst removed, when the bytes are
+ * not the catalog's. */
+int pond_version_copy(const pond_version_info *v, const char *dst);
+
 typedef struct pond_entry_info {
     const char *path;             /* absolute pond path */
     pond_entry_type type;

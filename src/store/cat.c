@@ -13,7 +13,9 @@
  * view.  The work database is sandboxed (store/sql_sandbox.h: it reads only data/ and the
  * handle's tmp dir, and no setting can change).  A user's --sql is checked on its own first
  * (one read-only SELECT, no parameters) and then runs over the view; DuckDB streams it, and
- * the rows are written as they come (store/format.c).
+ * the rows are written as they come (store/format.c).  Every content file is checked to have
+ * its catalog size before it is read, and a data file's bytes are checked against its sha256
+ * as they are printed (store/content_read.c).
  */
 #include "store/store_int.h"
 
@@ -112,8 +114,12 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
         rc = pond_error_oom();
         goto done;
     }
-    for (i = 0; i < n; i++)
-        items[i] = duckdb_create_varchar(e->versions[first + i].content_path);
+    for (i = 0; i < n; i++) {
+        const store_version *ver = &e->versions[first + i];
+        if ((rc = store_content_check(ver->content_path, ver->size)) < 0)
+            goto done;
+        items[i] = duckdb_create_varchar(ver->content_path);
+    }
     list = duckdb_create_list_value(vt, items, (idx_t)n);
     if ((rc = set_variable(p, "SET VARIABLE pond_files = $1", list)) < 0)
         goto done;
@@ -156,7 +162,8 @@ done:
     if (list)
         duckdb_destroy_value(&list);
     for (i = 0; items && i < n; i++)
-        duckdb_destroy_value(&items[i]);
+        if (items[i])
+            duckdb_destroy_value(&items[i]);
     free(items);
     if (vt)
         duckdb_destroy_logical_type(&vt);
@@ -241,7 +248,8 @@ int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts
                                 e.path);
             goto done;
         }
-        rc = store_copy_to_stream(e.versions[e.nversions - 1].content_path, out);
+        const store_version *v = &e.versions[e.nversions - 1];
+        rc = store_content_stream(v->content_path, v->size, v->sha256, out);
         goto done;
     }
     if ((opts->start_time || opts->end_time) && e.type != POND_ENTRY_SERIES) {

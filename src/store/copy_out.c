@@ -21,7 +21,8 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* A data file's bytes into an exclusive temporary beside dest, fsynced, renamed over dest. */
+/* A data file's bytes, checked against its size and sha256, into an exclusive temporary
+ * beside dest, fsynced, renamed over dest: damaged content never reaches dest. */
 static int copy_bytes(const store_version *v, const char *dest)
 {
     pond_buf tmp = POND_BUF_INIT;
@@ -35,7 +36,7 @@ static int copy_bytes(const store_version *v, const char *dest)
         goto done;
     }
     fd = -1;
-    if ((rc = store_copy_to_stream(v->content_path, f)) < 0)
+    if ((rc = store_content_stream(v->content_path, v->size, v->sha256, f)) < 0)
         goto done;
     if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
         rc = pond_error_set(POND_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));

@@ -21,6 +21,7 @@
 
 #include <duckdb.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "pond/store.h"
@@ -179,6 +180,17 @@ int store_content_path(const pond *p, const char *sha256, pond_buf *out);
 /* Move the finished temporary file tmp_path into data/ under its sha256 (fsync file, rename,
  * fsync directories).  Fills *out.  If the content already exists, tmp_path is removed. */
 int store_content_add(store_txn *txn, const char *tmp_path, store_content *out);
+
+/* ---- store/content_read.c: checked reads of content files ------------------------------ */
+
+/* POND_ECORRUPT "content file '…' is damaged: …" when the file at path is missing or its size
+ * is not size (a check before DuckDB reads it). */
+int store_content_check(const char *path, int64_t size);
+
+/* Stream the content file at path to out, checking its size (size < 0: any) first and, when
+ * sha256 is not NULL, its sha256 as the bytes go: POND_ECORRUPT when they differ (what was
+ * written to out by then stays written: the caller discards it where it can). */
+int store_content_stream(const char *path, int64_t size, const char *sha256, FILE *out);
 
 /* ---- store/tree.c: entries and versions ------------------------------------------------- */
 
