@@ -683,7 +683,8 @@ static int write_table(stage_state *s, const match *m)
         if (rc != POND_OK)
             goto done;
     }
-    qsort(pf, npf, sizeof *pf, cmp_part);
+    if (npf > 1) /* pf is NULL when DuckDB wrote nothing (a series of no row) */
+        qsort(pf, npf, sizeof *pf, cmp_part);
     if (s->nlevels && (rc = prefetch_windows(s, pf, npf)) != POND_OK)
         goto done;
 
