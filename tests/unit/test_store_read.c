@@ -144,6 +144,13 @@ TEST(cat_json_and_table)
     CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
     CHECK_STR(out, "[]\n");
     free(out);
+    /* JSON has no NaN or Infinity: they print as strings, as in a template's context. */
+    o.sql = "SELECT 'nan'::DOUBLE AS a, ['inf'::FLOAT, -'inf'::DOUBLE, 1.5] AS l, "
+            "{'NaN': 'NaN \"x\" \\ Infinity', 'n': -1e300 * 1e300} AS s FROM series LIMIT 1";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
+    CHECK_STR(out, "[\n{\"a\":\"NaN\",\"l\":[\"Infinity\",\"-Infinity\",1.5],"
+                   "\"s\":{\"NaN\":\"NaN \\\"x\\\" \\\\ Infinity\",\"n\":\"-Infinity\"}}\n]\n");
+    free(out);
     o.format = POND_OUTPUT_TABLE;
     o.sql = "SELECT temp, wind FROM series ORDER BY timestamp DESC LIMIT 2";
     CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
