@@ -58,6 +58,12 @@ const char *pond_path(const pond *p);
  * DuckDB).  Both borrowed, valid until pond_close. */
 void pond_content_dirs(const pond *p, const char **data_dir, const char **tmp_dir);
 
+/* POND_EINVALID "[<what> ]'<host_path>' is inside the pond '…' (pond never writes over its
+ * own files)" when host_path, or where it would be created, lies in p's directory, compared
+ * as real paths after symlinks; POND_OK otherwise.  what may be NULL.  pond_copy_out and pond_export check every
+ * host path they write with it. */
+int pond_check_outside(const pond *p, const char *host_path, const char *what);
+
 /* ---- writing (each call is one transaction) ----------------------------------------------- */
 
 /* Make directory path; with parents, missing parents too and no error if it exists. */

@@ -68,6 +68,8 @@ struct pond_export_ctx {
     size_t ntables;
     int committed;
     int journal; /* fd of staging/journal during commit, else -1 */
+    char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
+                       no claim may cover it or lie in it */
 };
 
 const char pond_export_metadata_ddl[] =
@@ -220,6 +222,44 @@ static int lock_down(pond_export_ctx *ctx)
     return pond_sql_sandbox_lock(ctx->con, dirs, 3);
 }
 
+/* Where the pond is, when it is inside DIR (real paths, after symlinks): ctx->pond_rel. */
+static int find_pond(pond_export_ctx *ctx)
+{
+    int rc;
+    pond_buf dir = POND_BUF_INIT, pd = POND_BUF_INIT;
+
+    if (!ctx->p)
+        return POND_OK;
+    if ((rc = pond_fs_realpath(ctx->dir, &dir)) == POND_OK &&
+        (rc = pond_fs_realpath(pond_path(ctx->p), &pd)) == POND_OK &&
+        pond_fs_path_within(pd.ptr, dir.ptr)) {
+        /* "" when the pond is DIR itself */
+        const char *rel = pd.len == dir.len ? "" : pd.ptr + dir.len + (dir.len > 1);
+        if (!(ctx->pond_rel = strdup(rel)))
+            rc = pond_error_oom();
+    }
+    pond_buf_free(&dir);
+    pond_buf_free(&pd);
+    return rc;
+}
+
+/* An output at rel that would cover the pond or lie inside it. */
+static int check_pond(pond_export_ctx *ctx, const char *rel)
+{
+    const char *pr = ctx->pond_rel;
+    size_t n = strlen(rel), m;
+    if (!pr)
+        return POND_OK;
+    m = strlen(pr);
+    if (m == 0 || (n <= m && !strncmp(pr, rel, n) && (pr[n] == '/' || pr[n] == '\0')) ||
+        (m < n && !strncmp(rel, pr, m) && rel[m] == '/'))
+        return pond_error_set(POND_EINVALID,
+                              "output '%s' would write over the pond '%s' (pond never writes "
+                              "over its own files)",
+                              rel, pond_path(ctx->p));
+    return POND_OK;
+}
+
 /* ---- open / free ------------------------------------------------------------------------- */
 
 int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts)
@@ -246,6 +286,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         rc = pond_error_oom();
         goto done;
     }
+    if ((rc = find_pond(ctx)) != POND_OK)
+        goto done;
     if (!opts->dry_run) {
         if (pond_fs_exists(ctx->dir) && !pond_fs_is_dir(ctx->dir)) {
             rc = pond_error_set(POND_EEXISTS, "output directory '%s' is not a directory",
@@ -345,6 +387,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
         free(ctx->tables[i]);
     free(ctx->tables);
     free(ctx->staging);
+    free(ctx->pond_rel);
     free(ctx->out);
     free(ctx->dir);
     free(ctx);
@@ -426,7 +469,7 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
     claim c = {NULL, NULL, is_dir};
 
     pond_buf_clear(staged_path);
-    if ((rc = check_rel(rel_path)) != POND_OK)
+    if ((rc = check_rel(rel_path)) != POND_OK || (rc = check_pond(ctx, rel_path)) != POND_OK)
         return rc;
     long overlap = pond_claim_index_find_overlap(ctx->claimed, rel_path);
     if (overlap >= 0) {

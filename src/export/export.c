@@ -178,6 +178,11 @@ int pond_export(pond *p, const pond_export_options *opts)
     if (rc != POND_OK || (rc = check_pipeline(pl, opts)) != POND_OK ||
         (rc = check_dump_dir(pl, opts)) != POND_OK)
         goto done;
+    /* Nothing is written inside the pond (its outputs covering it are refused at the claim). */
+    if (p && ((rc = pond_check_outside(p, opts->dir, "output directory")) != POND_OK ||
+              (opts->dump_tables_dir &&
+               (rc = pond_check_outside(p, opts->dump_tables_dir, "--dump-tables directory")))))
+        goto done;
     if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
         goto done;
 

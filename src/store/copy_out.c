@@ -1,9 +1,13 @@
 /*
  * store/copy_out.c: pond_copy_out, a pond file out to a host path.  Data files are copied
- * byte for byte; tables and series (the union of their versions) are written by DuckDB as
- * Parquet, or CSV when the host path ends in ".csv".  The output is written to a temporary
- * file beside the destination, fsynced and renamed into place, so the host file appears
- * whole or not at all.  An existing host directory receives a file named like the pond file.
+ * byte for byte (checked against their sha256 as they go); tables and series (the union of
+ * their versions) are written as Parquet, or CSV when the host path ends in ".csv", by the
+ * handle's sandboxed work database into its tmp dir.  The output reaches the destination
+ * through a temporary file beside it, created exclusively (a planted symlink is never
+ * followed) and named with the pid, fsynced and renamed into place, so the host file appears
+ * whole or not at all; the temporaries a killed copy to the same destination left are
+ * removed first.  An existing host directory receives a file named like the pond file.  A
+ * destination inside the pond itself is refused (store/host_guard.c).
  */
 #include "store/store_int.h"
 
@@ -96,6 +100,10 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         pond_buf_free(&parent);
         if (rc < 0)
             goto done;
+    }
+    if ((rc = pond_check_outside(p, dest.ptr, NULL)) < 0) {
+        rc = pond_error_wrap(rc, "cannot copy '%s'", e.path);
+        goto done;
     }
     /* What a killed copy to dest left behind goes first. */
     pond_fs_remove_stale_temps(dest.ptr);

@@ -550,6 +550,57 @@ done:
     return rc;
 }
 
+int pond_fs_realpath(const char *path, pond_buf *out)
+{
+    int rc;
+    pond_buf abs = POND_BUF_INIT;
+    char *real = NULL;
+    size_t cut;
+
+    pond_buf_clear(out);
+    if ((rc = pond_fs_abspath(path, &abs)) != POND_OK)
+        goto done;
+    /* Walk up to the deepest ancestor that exists (the root always does). */
+    for (cut = abs.len;;) {
+        char saved = abs.ptr[cut];
+        abs.ptr[cut] = '\0';
+        real = realpath(cut ? abs.ptr : "/", NULL);
+        abs.ptr[cut] = saved;
+        if (real || cut == 0)
+            break;
+        if (errno != ENOENT && errno != ENOTDIR) {
+            rc = fail(errno, "resolve", abs.ptr);
+            goto done;
+        }
+        while (cut > 0 && abs.ptr[cut - 1] != '/')
+            cut--;
+        if (cut > 0)
+            cut--; /* the '/' before the last name */
+    }
+    if (!real) {
+        rc = fail(errno, "resolve", abs.ptr);
+        goto done;
+    }
+    if ((rc = pond_buf_puts(out, real)) != POND_OK)
+        goto done;
+    const char *rest = abs.ptr + cut; /* "" or "/name…", the part that does not exist */
+    if (*rest && !strcmp(real, "/"))
+        rest++;
+    rc = pond_buf_puts(out, rest);
+done:
+    free(real);
+    pond_buf_free(&abs);
+    return rc;
+}
+
+int pond_fs_path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return path[0] == '/';
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 int pond_fs_mktemp_dir(const char *parent, const char *prefix, pond_buf *out)
 {
     int rc;

@@ -85,6 +85,16 @@ int pond_fs_rename(const char *from, const char *to);
  * ("/.." is "/").  Symlinks are not resolved; path need not exist.  POND_EINVALID if empty. */
 int pond_fs_abspath(const char *path, pond_buf *out);
 
+/* The real path of path (absolute, symlinks resolved, as realpath(3)), also for a path that
+ * does not exist yet: then its deepest existing ancestor is resolved and the rest appended,
+ * cleaned lexically as pond_fs_abspath does.  So two spellings of one place, through
+ * symlinks or not, give the same text. */
+int pond_fs_realpath(const char *path, pond_buf *out);
+
+/* 1 if path is dir or lies below it (both absolute and clean, as pond_fs_realpath makes
+ * them; compared name by name, so "/a/bc" is not below "/a/b"), else 0. */
+int pond_fs_path_within(const char *path, const char *dir);
+
 /* Create a new, private (0700) directory "<parent>/<prefix>XXXXXX" (mkdtemp) and put its
  * path in out.  parent must exist. */
 int pond_fs_mktemp_dir(const char *parent, const char *prefix, pond_buf *out);

@@ -305,6 +305,33 @@ TEST(install)
     pond_buf_free(&tmp);
 }
 
+TEST(realpath_and_within)
+{
+    pond_buf b = POND_BUF_INIT;
+    char real_root[4096], want[4200];
+
+    CHECK(realpath(root, real_root) != NULL);
+    CHECK(pond_fs_mkdir_p(at(0, "r/pond/data")) == POND_OK);
+    CHECK(symlink(at(0, "r/pond"), at(1, "r/link")) == 0);
+    snprintf(want, sizeof want, "%s/r/pond/data", real_root);
+    CHECK(pond_fs_realpath(at(0, "r/link/data"), &b) == POND_OK);
+    CHECK_STR(b.ptr, want);
+    /* Not there yet: the deepest existing ancestor resolved, the rest appended. */
+    snprintf(want, sizeof want, "%s/r/pond/data/new/x.csv", real_root);
+    CHECK(pond_fs_realpath(at(0, "r/link/./data/new/../new/x.csv"), &b) == POND_OK);
+    CHECK_STR(b.ptr, want);
+    CHECK(pond_fs_realpath("/no-such-dir-pond/x", &b) == POND_OK);
+    CHECK_STR(b.ptr, "/no-such-dir-pond/x");
+    CHECK(pond_fs_realpath("/", &b) == POND_OK);
+    CHECK_STR(b.ptr, "/");
+    CHECK(pond_fs_path_within("/a/b", "/a/b"));
+    CHECK(pond_fs_path_within("/a/b/c", "/a/b"));
+    CHECK(!pond_fs_path_within("/a/bc", "/a/b"));
+    CHECK(!pond_fs_path_within("/a", "/a/b"));
+    CHECK(pond_fs_path_within("/a", "/"));
+    pond_buf_free(&b);
+}
+
 int main(void)
 {
     if (!mkdtemp(root)) {
@@ -320,6 +347,7 @@ int main(void)
     RUN(mktemp_dir);
     RUN(temp_beside_and_stale_temps);
     RUN(install);
+    RUN(realpath_and_within);
     int rc = check_done();
     if (pond_fs_rm_rf(root) != POND_OK || pond_fs_exists(root)) {
         fprintf(stderr, "cleanup of %s failed: %s\n", root, pond_error_last());
