@@ -64,6 +64,18 @@ POND_API void pond_close(pond *p);
 /* Returns the pond's directory as given to pond_open.  Borrowed: valid until pond_close. */
 POND_API const char *pond_path(const pond *p);
 
+/* The host directories the content files of p lie in, spelled as the content_path of every
+ * version pond_glob hands out: the pond's data/ and the handle's private tmp directory
+ * (control-fs records).  For confining a reader of the content to them (a sandboxed
+ * DuckDB).  Both borrowed, valid until pond_close. */
+void pond_content_dirs(const pond *p, const char **data_dir, const char **tmp_dir);
+
+/* POND_EINVALID "[<what> ]'<host_path>' is inside the pond '…' (pond never writes over its
+ * own files)" when host_path, or where it would be created, lies in p's directory, compared
+ * as real paths after symlinks; POND_OK otherwise.  what may be NULL.  pond_copy_out and pond_export check every
+ * host path they write with it. */
+int pond_check_outside(const pond *p, const char *host_path, const char *what);
+
 /* ---- writing (each call is one transaction) ----------------------------------------------- */
 
 /* Make a directory.
@@ -156,6 +168,15 @@ typedef struct pond_version_info {
     const char *schema;       /* JSON: [{"name":…,"type":…},…]; NULL for file:data */
     const char *content_path; /* host path of the content file (Parquet for tables/series) */
 } pond_version_info;
+
+/* Check, before reading v's content file, that it is there with the size the catalog
+ * records: POND_ECORRUPT "content file '…' is damaged: …" otherwise. */
+int pond_version_check(const pond_version_info *v);
+
+/* Copy v's content file byte for byte to host path dst (created or truncated, then fsynced),
+ * checking its size and sha256 as it goes: POND_ECORRUPT, and dst removed, when the bytes are
+ * not the catalog's. */
+int pond_version_copy(const pond_version_info *v, const char *dst);
 
 typedef struct pond_entry_info {
     const char *path;             /* absolute pond path */

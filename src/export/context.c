@@ -14,7 +14,12 @@
  * half way through its commit is undone by the next export into DIR, at open.
  *
  * In memory, the context owns a private DuckDB database (duckdb_open(NULL)) holding
- * export_metadata, filled only through one appender, and the tables later stages add.
+ * export_metadata, filled only through one appender, and the tables later stages add.  It is
+ * locked down (store/sql_sandbox.h) before any stage runs, since stages run user SQL there:
+ * DuckDB may then read and write only under the pond's content directories (read by the data
+ * export's COPYs) and the staging directory (where every output, and the --dump-tables files,
+ * are written), and no setting can change.  Every setting the run needs (TimeZone) is made
+ * before the lock.
  */
 #include "export/context.h"
 
@@ -30,6 +35,7 @@
 #include "export/progress.h"
 #include "export/sql_params.h"
 #include "store/duck_exec.h"
+#include "store/sql_sandbox.h"
 #include "util/fs.h"
 
 typedef struct claim {
@@ -65,6 +71,8 @@ struct pond_export_ctx {
     int committed;
     int journal; /* fd of staging/journal during commit, else -1 */
     pond_export_progress *progress; /* the run's events (export/progress.h) */
+    char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
+                       no claim may cover it or lie in it */
 };
 
 const char pond_export_metadata_ddl[] =
@@ -207,6 +215,54 @@ done:
     return rc;
 }
 
+/* The sandbox of the run's database (see the head of this file).  p is NULL in unit tests
+ * that export no pond. */
+static int lock_down(pond_export_ctx *ctx)
+{
+    const char *dirs[3] = { NULL, NULL, ctx->staging };
+    if (ctx->p)
+        pond_content_dirs(ctx->p, &dirs[0], &dirs[1]);
+    return pond_sql_sandbox_lock(ctx->con, dirs, 3);
+}
+
+/* Where the pond is, when it is inside DIR (real paths, after symlinks): ctx->pond_rel. */
+static int find_pond(pond_export_ctx *ctx)
+{
+    int rc;
+    pond_buf dir = POND_BUF_INIT, pd = POND_BUF_INIT;
+
+    if (!ctx->p)
+        return POND_OK;
+    if ((rc = pond_fs_realpath(ctx->dir, &dir)) == POND_OK &&
+        (rc = pond_fs_realpath(pond_path(ctx->p), &pd)) == POND_OK &&
+        pond_fs_path_within(pd.ptr, dir.ptr)) {
+        /* "" when the pond is DIR itself */
+        const char *rel = pd.len == dir.len ? "" : pd.ptr + dir.len + (dir.len > 1);
+        if (!(ctx->pond_rel = strdup(rel)))
+            rc = pond_error_oom();
+    }
+    pond_buf_free(&dir);
+    pond_buf_free(&pd);
+    return rc;
+}
+
+/* An output at rel that would cover the pond or lie inside it. */
+static int check_pond(pond_export_ctx *ctx, const char *rel)
+{
+    const char *pr = ctx->pond_rel;
+    size_t n = strlen(rel), m;
+    if (!pr)
+        return POND_OK;
+    m = strlen(pr);
+    if (m == 0 || (n <= m && !strncmp(pr, rel, n) && (pr[n] == '/' || pr[n] == '\0')) ||
+        (m < n && !strncmp(rel, pr, m) && rel[m] == '/'))
+        return pond_error_set(POND_EINVALID,
+                              "output '%s' would write over the pond '%s' (pond never writes "
+                              "over its own files)",
+                              rel, pond_path(ctx->p));
+    return POND_OK;
+}
+
 /* ---- open / free ------------------------------------------------------------------------- */
 
 int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts)
@@ -235,6 +291,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         rc = pond_error_oom();
         goto done;
     }
+    if ((rc = find_pond(ctx)) != POND_OK)
+        goto done;
     if (!opts->dry_run) {
         if (pond_fs_exists(ctx->dir) && !pond_fs_is_dir(ctx->dir)) {
             rc = pond_error_set(POND_EEXISTS, "output directory '%s' is not a directory",
@@ -282,8 +340,11 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     }
     if ((rc = set_timezone(ctx, opts->timezone ? opts->timezone : "UTC")) != POND_OK)
         goto done;
+    /* Settings of pond's own come before the lock: after it no SET is possible. */
     if (pond_export_progress_wanted(ctx->progress))
         pond__duck_progress_enable(ctx->con);
+    if ((rc = lock_down(ctx)) != POND_OK)
+        goto done;
     if ((rc = query(ctx, pond_export_metadata_ddl, "cannot create export_metadata")) != POND_OK)
         goto done;
     if (duckdb_appender_create(ctx->con, NULL, "export_metadata", &ctx->app) == DuckDBError) {
@@ -340,6 +401,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
         free(ctx->tables[i]);
     free(ctx->tables);
     free(ctx->staging);
+    free(ctx->pond_rel);
     free(ctx->out);
     free(ctx->dir);
     pond_export_progress_free(ctx->progress);
@@ -421,7 +483,7 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
     claim c = {NULL, NULL, is_dir};
 
     pond_buf_clear(staged_path);
-    if ((rc = check_rel(rel_path)) != POND_OK)
+    if ((rc = check_rel(rel_path)) != POND_OK || (rc = check_pond(ctx, rel_path)) != POND_OK)
         return rc;
     long overlap = pond_claim_index_find_overlap(ctx->claimed, rel_path);
     if (overlap >= 0) {
@@ -548,26 +610,63 @@ int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name)
     return POND_OK;
 }
 
-int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir)
+/* <staging>/tables/<t>.parquet, and (when dir is not NULL) dir/<t>.parquet. */
+static int table_paths(pond_export_ctx *ctx, const char *t, const char *dir, pond_buf *staged,
+                       pond_buf *final)
+{
+    int rc;
+    pond_buf_clear(staged);
+    if ((rc = pond_buf_printf(staged, "%s/tables/%s.parquet", ctx->staging, t)) || !dir)
+        return rc;
+    pond_buf_clear(final);
+    return pond_buf_printf(final, "%s/%s.parquet", dir, t);
+}
+
+int pond_export_check_dump_dir(const char *dir, const char *const *tables, size_t n,
+                               int overwrite)
+{
+    int rc = POND_OK;
+    pond_buf path = POND_BUF_INIT;
+
+    if (pond_fs_exists(dir) && !pond_fs_is_dir(dir))
+        return pond_error_set(POND_EEXISTS, "--dump-tables directory '%s' is not a directory",
+                              dir);
+    for (size_t i = 0; i < n && rc == POND_OK && !overwrite; i++) {
+        pond_buf_clear(&path);
+        if ((rc = pond_buf_printf(&path, "%s/%s.parquet", dir, tables[i])) == POND_OK &&
+            pond_fs_exists(path.ptr))
+            rc = pond_error_set(POND_EEXISTS,
+                                "table '%s' already exists in '%s' (use --overwrite to replace "
+                                "it)",
+                                tables[i], dir);
+    }
+    pond_buf_free(&path);
+    return rc;
+}
+
+int pond_export_ctx_dump_tables(pond_export_ctx *ctx)
 {
     int rc = POND_OK;
     pond_buf sql = POND_BUF_INIT, path = POND_BUF_INIT;
     duckdb_prepared_statement st = NULL;
     duckdb_result res;
 
+    if (ctx->opts->dry_run)
+        return POND_OK;
     if ((rc = pond_export_ctx_flush(ctx)) != POND_OK)
         goto done;
-    if ((rc = pond_fs_mkdir_p(dir)) != POND_OK) {
-        rc = pond_error_wrap(rc, "cannot create --dump-tables directory '%s'", dir);
+    if ((rc = pond_buf_printf(&path, "%s/tables", ctx->staging)) != POND_OK)
+        goto done;
+    if (mkdir(path.ptr, 0777) != 0) {
+        rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", path.ptr, strerror(errno));
         goto done;
     }
     for (size_t i = 0; i < ctx->ntables; i++) {
         const char *t = ctx->tables[i];
         /* t is a validated identifier (add_table), so quoting it is safe. */
         pond_buf_clear(&sql);
-        pond_buf_clear(&path);
         if ((rc = pond_buf_printf(&sql, "COPY (FROM \"%s\") TO $1 (FORMAT PARQUET)", t)) ||
-            (rc = pond_buf_printf(&path, "%s/%s.parquet", dir, t)))
+            (rc = table_paths(ctx, t, NULL, &path, NULL)))
             goto done;
         if (duckdb_prepare(ctx->con, sql.ptr, &st) == DuckDBError) {
             rc = pond_error_set(POND_ERROR, "cannot dump table '%s': %s", t,
@@ -576,7 +675,7 @@ int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir)
         }
         duckdb_bind_varchar(st, 1, path.ptr);
         if (duckdb_execute_prepared(st, &res) == DuckDBError)
-            rc = pond_error_set(POND_ERROR, "cannot dump table '%s' to '%s': %s", t, path.ptr,
+            rc = pond_error_set(POND_ERROR, "cannot dump table '%s': %s", t,
                                 duckdb_result_error(&res));
         duckdb_destroy_result(&res);
         duckdb_destroy_prepare(&st);
@@ -587,6 +686,60 @@ done:
     duckdb_destroy_prepare(&st);
     pond_buf_free(&sql);
     pond_buf_free(&path);
+    return rc;
+}
+
+int pond_export_ctx_install_tables(pond_export_ctx *ctx, const char *dir)
+{
+    int rc = POND_OK;
+    pond_buf staged = POND_BUF_INIT, final = POND_BUF_INIT;
+    char **tmps = NULL;
+    size_t ntmps = 0;
+
+    if (ctx->opts->dry_run)
+        return POND_OK;
+    if ((rc = pond_fs_mkdir_p(dir)) != POND_OK) {
+        rc = pond_error_wrap(rc, "cannot create --dump-tables directory '%s'", dir);
+        goto done;
+    }
+    if ((rc = pond_export_check_dump_dir(dir, (const char *const *)ctx->tables, ctx->ntables,
+                                         ctx->opts->overwrite)) != POND_OK)
+        goto done;
+    if (!(tmps = calloc(ctx->ntables ? ctx->ntables : 1, sizeof *tmps))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    /* Every table beside its final name first, then the renames. */
+    for (; ntmps < ctx->ntables; ntmps++) {
+        pond_buf tmp = POND_BUF_INIT;
+        if ((rc = table_paths(ctx, ctx->tables[ntmps], dir, &staged, &final)) ||
+            (rc = pond_fs_move_beside(staged.ptr, final.ptr, &tmp)))
+            goto done;
+        if (!(tmps[ntmps] = pond_buf_detach(&tmp))) {
+            rc = pond_error_oom();
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < ntmps; i++) {
+        if ((rc = table_paths(ctx, ctx->tables[i], dir, &staged, &final)) ||
+            (rc = pond_fs_rename(tmps[i], final.ptr)))
+            goto done;
+        free(tmps[i]);
+        tmps[i] = NULL;
+    }
+    rc = pond_fs_fsync_path(dir);
+done:
+    for (size_t i = 0; i < ntmps; i++)
+        if (tmps[i]) {
+            unlink(tmps[i]);
+            free(tmps[i]);
+        }
+    free(tmps);
+    pond_buf_free(&staged);
+    pond_buf_free(&final);
+    if (rc != POND_OK)
+        rc = pond_error_wrap(rc, "the export is in '%s', but its tables were not written to "
+                                 "'%s'", ctx->dir, dir);
     return rc;
 }
 

@@ -100,8 +100,19 @@ int pond_export_ctx_flush(pond_export_ctx *ctx);
 int pond_export_ctx_has_table(pond_export_ctx *ctx, const char *name);
 int pond_export_ctx_add_table(pond_export_ctx *ctx, const char *name);
 
-/* Write every context table to dir/<table>.parquet (--dump-tables). */
-int pond_export_ctx_dump_tables(pond_export_ctx *ctx, const char *dir);
+/* --dump-tables, in two steps so that DIR2 only ever describes a committed export: before
+ * the commit, write every context table to <staging>/tables/<table>.parquet; after a
+ * successful commit, install them as dir/<table>.parquet (dir created if missing).  The
+ * install refuses (POND_EEXISTS) a table that exists in dir unless --overwrite, and puts all
+ * of them beside their final names before it renames any into place, so a failure leaves
+ * dir as it was.  Not in a dry run. */
+int pond_export_ctx_dump_tables(pond_export_ctx *ctx);
+int pond_export_ctx_install_tables(pond_export_ctx *ctx, const char *dir);
+
+/* POND_EEXISTS "table '<t>' already exists in '<dir>' …" for the first of tables[0..n) whose
+ * dir/<t>.parquet exists, unless overwrite; POND_OK otherwise (and when dir is missing). */
+int pond_export_check_dump_dir(const char *dir, const char *const *tables, size_t n,
+                               int overwrite);
 
 /* Hand the context's database, connection and table names (in the order made) over to the
  * caller, who owns them from then on (pond_export_result); the context keeps nothing of them.

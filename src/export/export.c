@@ -1,13 +1,14 @@
 /*
  * export/export.c: pond_export(), the runner of one export (include/pond/export.h).
  *
- *   check options --> pipeline (file, or from the options) --> context open
- *     --> stage 1 … stage n (each: run, flush export_metadata, report)
- *     --> --dump-tables --> commit (staged outputs moved into DIR)
- *     --> [result: the context's tables handed over] --> context free
- *   Any failure (a callback canceling the run among them) goes straight to context free,
- *   which removes the staging directory: DIR is left as it was.  A dry run opens no staging
- *   directory and commits nothing.
+ *   check options --> pipeline (file, or from the options) --> --dump-tables check
+ *     --> context open --> stage 1 … stage n (each: run, flush export_metadata, report)
+ *     --> tables dumped to staging --> [result: the context's tables handed over]
+ *     --> commit (staged outputs moved into DIR) --> tables installed in DIR2 --> context free
+ *   Any failure up to the commit (a callback canceling the run among them) goes straight to
+ *   context free, which removes the staging directory: DIR (and DIR2) are left as they were.
+ *   DIR2 is written only after the commit succeeded, so its tables never describe files that
+ *   were not put in place.  A dry run opens no staging directory and commits nothing.
  *
  * The runner owns what is common to all stages: option checks that need no pond, the
  * -v variables (they override a pipeline template stage's vars of the same key), stage
@@ -135,6 +136,27 @@ static int check_pipeline(pond_pipeline *pl, const pond_export_options *opts)
     return POND_OK;
 }
 
+/* --dump-tables DIR2: refused before any stage runs when a table the run will make is there
+ * already (without --overwrite). */
+static int check_dump_dir(const pond_pipeline *pl, const pond_export_options *opts)
+{
+    int rc;
+    const char **tables;
+    size_t n = 0;
+
+    if (!opts->dump_tables_dir)
+        return POND_OK;
+    if (!(tables = calloc(pl->nstages + 1, sizeof *tables)))
+        return pond_error_oom();
+    tables[n++] = "export_metadata";
+    for (size_t i = 0; i < pl->nstages; i++)
+        if (pl->stages[i].kind == POND_STAGE_CUSTOM_QUERY && pl->stages[i].output_table)
+            tables[n++] = pl->stages[i].output_table;
+    rc = pond_export_check_dump_dir(opts->dump_tables_dir, tables, n, opts->overwrite);
+    free(tables);
+    return rc;
+}
+
 static int run_stage(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
 {
     switch (st->kind) {
@@ -196,23 +218,21 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
         rc = pond_pipeline_load(&pl, opts->pipeline_file);
     else
         rc = pond_pipeline_from_options(&pl, opts);
-    if (rc != POND_OK || (rc = check_pipeline(pl, opts)) != POND_OK)
+    if (rc != POND_OK || (rc = check_pipeline(pl, opts)) != POND_OK ||
+        (rc = check_dump_dir(pl, opts)) != POND_OK)
+        goto done;
+    /* Nothing is written inside the pond (its outputs covering it are refused at the claim). */
+    if (p && ((rc = pond_check_outside(p, opts->dir, "output directory")) != POND_OK ||
+              (opts->dump_tables_dir &&
+               (rc = pond_check_outside(p, opts->dump_tables_dir, "--dump-tables directory")))))
         goto done;
     if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
         goto done;
     pr = pond_export_ctx_progress(ctx);
     if ((rc = run_stages(ctx, pl)) != POND_OK)
         goto done;
-    if (opts->dump_tables_dir) {
-        if (opts->dry_run) {
-            pond_export_ctx_log(ctx, "dry run: tables not written to '%s'",
-                                opts->dump_tables_dir);
-        } else {
-            if ((rc = pond_export_ctx_dump_tables(ctx, opts->dump_tables_dir)) != POND_OK)
-                goto done;
-            pond_export_ctx_log(ctx, "tables written to '%s'", opts->dump_tables_dir);
-        }
-    }
+    if (opts->dump_tables_dir && (rc = pond_export_ctx_dump_tables(ctx)) != POND_OK)
+        goto done;
     /* A callback that canceled during a report line cancels the run before the commit. */
     if ((rc = pond_export_progress_stopped(pr)) != 0)
         goto done;
@@ -221,6 +241,17 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
         goto done;
     if ((rc = pond_export_ctx_commit(ctx)) != POND_OK)
         goto done;
+    /* DIR2 only after the commit, so its tables never describe outputs not in place. */
+    if (opts->dump_tables_dir) {
+        if (opts->dry_run) {
+            pond_export_ctx_log(ctx, "dry run: tables not written to '%s'",
+                                opts->dump_tables_dir);
+        } else {
+            if ((rc = pond_export_ctx_install_tables(ctx, opts->dump_tables_dir)) != POND_OK)
+                goto done;
+            pond_export_ctx_log(ctx, "tables written to '%s'", opts->dump_tables_dir);
+        }
+    }
     if (out) {
         *out = res;
         res = NULL;

@@ -11,6 +11,8 @@
  *   - custom_query: output_table is an identifier, not export_metadata, not made twice;
  *   - template_processing: the template spec exists and loads (its own messages carry the
  *     spec's or the template's file:line:column), vars are {key, value} pairs;
+ *   - statements: every custom_query sql and every template query must be one read-only
+ *     SELECT (store/sql_sandbox.h), refused at its node otherwise;
  *   - tables: every custom_query sql and every template query is checked by DuckDB itself
  *     against the tables that exist at that point of the pipeline.  A scratch in-memory
  *     database holds an empty export_metadata of the context's schema; each custom_query
@@ -59,24 +61,17 @@ static int sql_error_at(pond_yaml *y, yaml_node_t *n, const char *label, const c
     return rc;
 }
 
-/* Run a custom stage's statement in the scratch database (see the header comment). */
+/* Judge a custom stage's statement on the scratch database, then run it there (see the
+ * header comment). */
 static int check_custom_sql(loader *L, yaml_node_t *sql_node, const pond_stage *st)
 {
     int rc = POND_OK;
-    duckdb_extracted_statements ext = NULL;
     duckdb_result res;
     int have_res = 0;
-    pond_buf sql = POND_BUF_INIT;
+    pond_buf sql = POND_BUF_INIT, text = POND_BUF_INIT;
 
-    idx_t n = duckdb_extract_statements(L->sc.con, st->sql, &ext);
-    if (n == 0) {
-        rc = sql_error_at(L->y, sql_node, L->label.ptr, "sql error",
-                          duckdb_extract_statements_error(ext));
-        goto done;
-    }
-    if (n != 1) {
-        rc = pond_yaml_error(L->y, sql_node, "%s: sql must be one statement, not %llu",
-                             L->label.ptr, (unsigned long long)n);
+    if (pond_export__scratch_judge(&L->sc, st->sql, &text, NULL) != POND_OK) {
+        rc = pond_yaml_error(L->y, sql_node, "%s: sql error: %s", L->label.ptr, text.ptr);
         goto done;
     }
     if (L->sc.unchecked)
@@ -94,9 +89,8 @@ static int check_custom_sql(loader *L, yaml_node_t *sql_node, const pond_stage *
 done:
     if (have_res)
         duckdb_destroy_result(&res);
-    if (ext)
-        duckdb_destroy_extracted(&ext);
     pond_buf_free(&sql);
+    pond_buf_free(&text);
     return rc;
 }
 
@@ -243,8 +237,7 @@ static int load_template_stage(loader *L, yaml_node_t *n, pond_stage *st)
                 }
         }
     }
-    rc = L->sc.unchecked ? POND_OK
-                         : pond_export__scratch_check_queries(&L->sc, st->spec, what);
+    rc = pond_export__scratch_check_queries(&L->sc, st->spec, what);
 done:
     free(rel);
     return rc;

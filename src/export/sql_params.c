@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "export/sql_params.h"
+#include "store/sql_sandbox.h"
 #include "util/error.h"
 
 int pond_export__sql_ident_ok(const char *s)
@@ -31,6 +32,32 @@ int pond_export__sql_ctas(pond_buf *out, const char *table, const char *sql)
         (rc = pond_buf_put(out, sql, len)) != POND_OK)
         return rc;
     return pond_buf_puts(out, "\n");
+}
+
+int pond_export__sql_prepare_select(duckdb_connection con, const char *sql,
+                                    duckdb_prepared_statement *out, pond_buf *msg)
+{
+    int rc;
+    duckdb_prepared_statement st = NULL;
+
+    *out = NULL;
+    pond_buf_clear(msg);
+    if ((rc = pond_sql_check_select(con, sql)) != POND_OK) {
+        pond_export__sql_error_text(msg, pond_error_last());
+        return rc;
+    }
+    if (duckdb_prepare(con, sql, &st) == DuckDBError) {
+        pond_export__sql_error_text(msg, duckdb_prepare_error(st));
+        duckdb_destroy_prepare(&st);
+        return pond_error_set(POND_EINVALID, "%s", msg->ptr);
+    }
+    if ((rc = pond_sql_check_prepared(st)) != POND_OK) {
+        pond_export__sql_error_text(msg, pond_error_last());
+        duckdb_destroy_prepare(&st);
+        return rc;
+    }
+    *out = st;
+    return POND_OK;
 }
 
 int pond_export__sql_error_text(pond_buf *out, const char *msg)

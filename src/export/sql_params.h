@@ -20,6 +20,14 @@ int pond_export__sql_ident_ok(const char *s);
  * swallow anything).  table must be a checked identifier.  out is cleared first. */
 int pond_export__sql_ctas(pond_buf *out, const char *table, const char *sql);
 
+/* Prepare user sql on con (a sandboxed connection) as stages run it: refused unless it is one
+ * read-only SELECT (store/sql_sandbox.h), checked on the text and again on the prepared
+ * statement's type, before anything runs.  POND_EINVALID with the message, on one line and
+ * without position, in msg (cleared first), *out NULL; POND_OK with the statement in *out
+ * (the caller destroys it). */
+int pond_export__sql_prepare_select(duckdb_connection con, const char *sql,
+                                    duckdb_prepared_statement *out, pond_buf *msg);
+
 /* DuckDB's error text on one line: the "LINE n: …" excerpt and caret that follow a blank
  * line are dropped (they point into the statement pond built, not the user's file) and the
  * remaining line breaks become spaces.  Into out (cleared first). */

@@ -3,8 +3,8 @@
  *
  * Runs the stage's sql in the run's DuckDB and keeps the result as table output_table, which
  * later stages query like export_metadata.  The user's sql is SQL by design and runs as
- * written, as exactly one statement; the table name is a validated identifier
- * ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
+ * written, as exactly one read-only SELECT in the run's sandboxed database; the table name
+ * is a validated identifier ([A-Za-z_][A-Za-z0-9_]*), double-quoted.  Guarantees: on failure no table is added to the
  * context.  Messages say what failed ("sql error: …"); the runner (export.c) puts the stage
  * in front ("stage 2 'Build site index': sql error: …").
  */
@@ -20,7 +20,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
 {
     int rc = POND_OK;
     duckdb_connection con = pond_export_ctx_con(ctx);
-    duckdb_extracted_statements ext = NULL;
+    duckdb_prepared_statement ps = NULL;
     duckdb_result res;
     int have_res = 0;
     pond_buf sql = POND_BUF_INIT;
@@ -42,19 +42,13 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
         goto done;
     }
 
-    /* Exactly one statement: the wrapper below must not run a second one on its own. */
-    idx_t n = duckdb_extract_statements(con, st->sql, &ext);
-    if (n == 0) {
-        const char *e = duckdb_extract_statements_error(ext);
-        rc = pond_error_set(POND_EINVALID, "sql error: %s",
-                            e ? e : "no statement");
+    /* One read-only SELECT (so the wrapper below runs nothing else), prepared once to be
+     * sure of it; the table is then made from the same text. */
+    if (pond_export__sql_prepare_select(con, st->sql, &ps, &sql) != POND_OK) {
+        rc = pond_error_set(POND_EINVALID, "sql error: %s", sql.ptr);
         goto done;
     }
-    if (n != 1) {
-        rc = pond_error_set(POND_EINVALID,
-                            "sql must be one statement, not %llu", (unsigned long long)n);
-        goto done;
-    }
+    duckdb_destroy_prepare(&ps);
 
     if ((rc = pond_export__sql_ctas(&sql, name, st->sql)) != POND_OK)
         goto done;
@@ -89,8 +83,7 @@ int pond_stage_run_custom_query(pond_export_ctx *ctx, const pond_stage *st, int 
 done:
     if (have_res)
         duckdb_destroy_result(&res);
-    if (ext)
-        duckdb_destroy_extracted(&ext);
+    duckdb_destroy_prepare(&ps);
     pond_buf_free(&sql);
     return rc;
 }

@@ -8,7 +8,9 @@
  *               (--temporal needs a series with its timestamp column in every version, no
  *               column named like a partition level), and its claim in the context, which
  *               refuses collisions and existing outputs without --overwrite;
- *   3. write:   a file:data match is copied byte for byte; a table or series is written by
+ *   3. write:   a file:data match is copied byte for byte (its sha256 checked on the way;
+ *               every content file's size is checked at collect); a table or series is
+ *               written by
  *               ONE DuckDB statement, COPY (SELECT … FROM read_parquet(<its version files>))
  *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_STATS),
  *               streamed by DuckDB from the content files; the returned per-file row counts
@@ -53,6 +55,8 @@ typedef struct match {
     pond_captures caps;
     char **files; /* content files to read (series: all versions; table, data: newest) */
     size_t nfiles;
+    char *data_sha256; /* file:data: the newest version's sha256 and size, checked on copy */
+    int64_t data_size;
     int has_time;
     int64_t min_us, max_us;
     char *rel; /* output, relative to DIR: a directory, or the file for file:data */
@@ -93,6 +97,7 @@ static void match_clear(match *m)
     for (size_t i = 0; i < m->nfiles; i++)
         free(m->files[i]);
     free(m->files);
+    free(m->data_sha256);
     free(m->rel);
 }
 
@@ -182,6 +187,15 @@ static int collect_one(const pond_entry_info *e, void *arg)
     }
     for (size_t i = from; i < n; i++) {
         const pond_version_info *v = &e->versions[i];
+        if ((rc = pond_version_check(v)) != POND_OK)
+            goto done;
+        if (e->type == POND_ENTRY_DATA) { /* only the newest version is read */
+            m->data_size = v->size;
+            if (!(m->data_sha256 = strdup(v->sha256))) {
+                rc = pond_error_oom();
+                goto done;
+            }
+        }
         if (!(m->files[m->nfiles] = strdup(v->content_path))) {
             rc = pond_error_oom();
             goto done;
@@ -511,7 +525,10 @@ static int write_data(stage_state *s, const match *m)
     }
     if ((rc = pond_buf_printf(&staged, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)) ==
             POND_OK &&
-        (rc = pond_fs_copy_file(m->files[0], staged.ptr)) == POND_OK) {
+        (rc = pond_version_copy(&(pond_version_info){ .size = m->data_size,
+                                                      .sha256 = m->data_sha256,
+                                                      .content_path = m->files[0] },
+                                staged.ptr)) == POND_OK) {
         s->files++;
         rc = record(s, m, m->rel, 0, 0, 0, 0, 0);
     }
@@ -672,7 +689,8 @@ static int write_table(stage_state *s, const match *m)
         if (rc != POND_OK)
             goto done;
     }
-    qsort(pf, npf, sizeof *pf, cmp_part);
+    if (npf > 1) /* pf is NULL when DuckDB wrote nothing (a series of no row) */
+        qsort(pf, npf, sizeof *pf, cmp_part);
     if (s->nlevels && (rc = prefetch_windows(s, pf, npf)) != POND_OK)
         goto done;
 

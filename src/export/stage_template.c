@@ -460,8 +460,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     if (c->query) {
         if ((rc = pond_export__sql_rewrite_params(c->query, &sql)) != POND_OK)
             goto done;
-        if (duckdb_prepare(pond_export_ctx_con(ctx), sql.ptr, &ps) == DuckDBError) {
-            pond_export__sql_error_text(&text, duckdb_prepare_error(ps));
+        if (pond_export__sql_prepare_select(pond_export_ctx_con(ctx), sql.ptr, &ps, &text)) {
             rc = pond_error_set(POND_EINVALID, "%s: query: %s", label.ptr, text.ptr);
             goto done;
         }

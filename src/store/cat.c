@@ -10,8 +10,12 @@
  *
  * pond_files is bound as a LIST (every version of a series, the latest of a table), and the
  * timestamp column and time bounds are bound variables, so no user text is pasted into the
- * view.  A user's --sql is checked on its own first (one SELECT, no parameters) and then runs
- * over the view; DuckDB streams it, and the rows are written as they come (store/format.c).
+ * view.  The work database is sandboxed (store/sql_sandbox.h: it reads only data/ and the
+ * handle's tmp dir, and no setting can change).  A user's --sql is checked on its own first
+ * (one read-only SELECT, no parameters) and then runs over the view; DuckDB streams it, and
+ * the rows are written as they come (store/format.c).  Every content file is checked to have
+ * its catalog size before it is read, and a data file's bytes are checked against its sha256
+ * as they are printed (store/content_read.c).
  */
 #include "store/store_int.h"
 
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_sandbox.h"
 #include "util/fs.h"
 #include "util/version.h"
 
@@ -101,7 +106,7 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
     size_t first, n, i;
     int rc;
 
-    if ((rc = store_work_open(p)) < 0)
+    if ((rc = store_work_open(p, STORE_WORK_SANDBOX)) < 0)
         return rc;
     first = e->type == POND_ENTRY_SERIES ? 0 : e->nversions - 1;
     n = e->nversions - first;
@@ -110,8 +115,12 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
         rc = pond_error_oom();
         goto done;
     }
-    for (i = 0; i < n; i++)
-        items[i] = duckdb_create_varchar(e->versions[first + i].content_path);
+    for (i = 0; i < n; i++) {
+        const store_version *ver = &e->versions[first + i];
+        if ((rc = store_content_check(ver->content_path, ver->size)) < 0)
+            goto done;
+        items[i] = duckdb_create_varchar(ver->content_path);
+    }
     list = duckdb_create_list_value(vt, items, (idx_t)n);
     if ((rc = set_variable(p, "SET VARIABLE pond_files = $1", list)) < 0)
         goto done;
@@ -154,7 +163,8 @@ done:
     if (list)
         duckdb_destroy_value(&list);
     for (i = 0; items && i < n; i++)
-        duckdb_destroy_value(&items[i]);
+        if (items[i])
+            duckdb_destroy_value(&items[i]);
     free(items);
     if (vt)
         duckdb_destroy_logical_type(&vt);
@@ -162,8 +172,9 @@ done:
     return rc;
 }
 
-/* The user's query, trimmed of trailing blanks and ';', checked to be one SELECT without
- * parameters.  NULL sql -> "SELECT * FROM series". */
+/* The user's query, trimmed of trailing blanks and ';', checked to be one read-only SELECT
+ * (store/sql_sandbox.h: on its text, then on the prepared statement) without parameters.
+ * NULL sql -> "SELECT * FROM series". */
 static int user_query(pond *p, const char *sql, pond_buf *out)
 {
     duckdb_prepared_statement stmt = NULL;
@@ -179,12 +190,13 @@ static int user_query(pond *p, const char *sql, pond_buf *out)
         n--;
     if ((rc = pond_buf_put(out, sql, n)) < 0)
         return rc;
-    if (duckdb_prepare(p->work, out->ptr, &stmt) == DuckDBError) {
+    if ((rc = pond_sql_check_select(p->work, out->ptr)) < 0) {
+        rc = pond_error_wrap(rc, "sql error");
+    } else if (duckdb_prepare(p->work, out->ptr, &stmt) == DuckDBError) {
         store_db_condense(duckdb_prepare_error(stmt), &msg);
         rc = pond_error_set(POND_EINVALID, "sql error: %s", msg.ptr);
-    } else if (duckdb_prepared_statement_type(stmt) != DUCKDB_STATEMENT_TYPE_SELECT) {
-        rc = pond_error_set(POND_EINVALID, "sql error: only a query (SELECT …) can run over "
-                                           "'series'");
+    } else if ((rc = pond_sql_check_prepared(stmt)) < 0) {
+        rc = pond_error_wrap(rc, "sql error");
     } else if (duckdb_nparams(stmt) > 0) {
         rc = pond_error_set(POND_EINVALID, "sql error: the query has parameters ($1 …) but "
                                            "nothing binds them");
@@ -240,7 +252,8 @@ int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts
                                 e.path);
             goto done;
         }
-        rc = store_copy_to_stream(e.versions[e.nversions - 1].content_path, out);
+        const store_version *v = &e.versions[e.nversions - 1];
+        rc = store_content_stream(v->content_path, v->size, v->sha256, out);
         goto done;
     }
     if ((opts->start_time || opts->end_time) && e.type != POND_ENTRY_SERIES) {

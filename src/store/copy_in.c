@@ -248,7 +248,7 @@ int store_parquet_schema(pond *p, const char *parquet_path, char **out_json)
     int rc;
 
     *out_json = NULL;
-    if ((rc = store_work_open(p)) < 0)
+    if ((rc = store_work_open(p, STORE_WORK_ANY)) < 0)
         return rc;
     if ((rc = read_columns(p, parquet_path, &cols)) < 0)
         return rc;
@@ -510,7 +510,7 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
                 goto done;
             read_path = spool.ptr;
         }
-        if ((rc = store_work_open(p)) < 0 ||
+        if ((rc = store_work_open(p, STORE_WORK_HOST)) < 0 ||
             (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr, r)) < 0)
             goto done;
         if ((rc = read_columns(p, tmp.ptr, &cols)) < 0 || (rc = columns_json(&cols, &v.schema)) < 0)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_sandbox.h"
+
 int store_db_exec(duckdb_connection con, const char *what, const char *sql)
 {
     duckdb_result res;
@@ -126,15 +128,21 @@ void store_rows_free(store_rows *rows)
     rows->has_res = 0;
 }
 
-int store_work_open(pond *p)
+int store_work_open(pond *p, store_work_mode mode)
 {
     duckdb_prepared_statement stmt = NULL;
     duckdb_result res;
     pond_buf spill = POND_BUF_INIT;
     int rc = POND_OK;
+    int sandbox = mode != STORE_WORK_HOST;
 
-    if (p->work_open)
+    if (p->work_open && (mode == STORE_WORK_ANY || p->work_sandboxed == sandbox))
         return POND_OK;
+    if (p->work_open) {
+        duckdb_disconnect(&p->work);
+        duckdb_close(&p->work_db);
+        p->work_open = 0;
+    }
     if (duckdb_open(NULL, &p->work_db) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot open an in-memory duckdb database");
         goto done;
@@ -145,6 +153,7 @@ int store_work_open(pond *p)
         goto done;
     }
     p->work_open = 1;
+    p->work_sandboxed = sandbox;
     if ((rc = store_db_exec(p->work, "cannot set up the work database", "SET TimeZone = 'UTC'")) <
         0)
         goto done;
@@ -158,6 +167,10 @@ int store_work_open(pond *p)
         rc = pond_error_set(POND_ERROR, "cannot set up the work database: %s",
                             duckdb_result_error(&res));
     duckdb_destroy_result(&res);
+    if (rc == POND_OK && sandbox) {
+        const char *dirs[] = { p->data_dir, p->tmp_dir };
+        rc = pond_sql_sandbox_lock(p->work, dirs, 2);
+    }
 done:
     if (rc < 0 && p->work_open) {
         duckdb_disconnect(&p->work);

@@ -3,7 +3,8 @@
  *
  *   csv    a header line, then RFC 4180 records (fields quoted when they hold ',', '"', CR
  *          or LF; NULL is an empty field)
- *   json   one JSON array of row objects (DuckDB's to_json per row), one row per line
+ *   json   one JSON array of row objects (DuckDB's to_json per row), one row per line;
+ *          NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"
  *   table  aligned columns for a terminal: widths come from the header and the first block
  *          of rows and only grow for later blocks, so a long result streams; NULL shows as
  *          "NULL"
@@ -148,6 +149,40 @@ static int write_csv(stream *s, FILE *out)
     return rc;
 }
 
+/* One row of DuckDB's to_json, with the bare NaN, Infinity and -Infinity it prints for
+ * non-finite floats (not JSON, RFC 8259) written as the strings "NaN", "Infinity" and
+ * "-Infinity", as in a template's render context (export/json_rows.c).  Outside strings
+ * to_json prints no other letter than those of true, false and null. */
+static void json_row(FILE *out, const char *v, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = v[i];
+        if (in_string) {
+            if (c == '\\' && i + 1 < len)
+                putc(v[i++], out);
+            else if (c == '"')
+                in_string = 0;
+            putc(v[i], out);
+            continue;
+        }
+        size_t n = 0;
+        if (len - i >= 3 && !memcmp(v + i, "NaN", 3))
+            n = 3;
+        else if (len - i >= 8 && !memcmp(v + i, "Infinity", 8))
+            n = 8;
+        else if (len - i >= 9 && !memcmp(v + i, "-Infinity", 9))
+            n = 9;
+        if (n) {
+            fprintf(out, "\"%.*s\"", (int)n, v + i);
+            i += n - 1;
+            continue;
+        }
+        in_string = c == '"';
+        putc(c, out);
+    }
+}
+
 static int write_json(stream *s, FILE *out)
 {
     idx_t row, n;
@@ -163,7 +198,7 @@ static int write_json(stream *s, FILE *out)
             fputs(first ? "\n" : ",\n", out);
             first = 0;
             if (v)
-                fwrite(v, 1, len, out);
+                json_row(out, v, len);
             else
                 fputs("null", out);
         }

@@ -14,13 +14,14 @@
  * Two DuckDB databases per handle: the catalog (a file database, opened read-write, which is
  * also the lock that keeps a second process out) and a private in-memory "work" database that
  * reads and writes content files (CSV/Parquet conversion, cat, --sql).  A user's --sql never
- * runs on the catalog connection.
+ * runs on the catalog connection, and only in a sandboxed work database (store_work_open).
  */
 #ifndef POND_STORE_INT_H
 #define POND_STORE_INT_H
 
 #include <duckdb.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "pond/store.h"
@@ -43,6 +44,7 @@ struct pond {
     duckdb_database db;
     duckdb_connection con;
     int work_open; /* the in-memory work database below is open */
+    int work_sandboxed; /* … and locked down (store_work_open) */
     duckdb_database work_db;
     duckdb_connection work;
     unsigned tmp_counter;
@@ -108,8 +110,16 @@ int store_work_run_ticked(pond *p, int code, const char *ctx, const char *sql,
                           const char *const *params, size_t nparams, store_rows *rows,
                           pond__duck_tick_fn tick, void *payload);
 
-/* Open (once) the in-memory work database of p: TimeZone UTC, temp_directory under tmp_dir. */
-int store_work_open(pond *p);
+/* What the work database may touch.  User SQL (cat --sql) runs only in a sandboxed one. */
+typedef enum store_work_mode {
+    STORE_WORK_ANY,     /* whichever is open (sandboxed when none is): pond's own reads */
+    STORE_WORK_SANDBOX, /* locked to data/ and tmp_dir (store/sql_sandbox.h): cat, copy out */
+    STORE_WORK_HOST     /* any host file: converting the sources of a copy in */
+} store_work_mode;
+
+/* Open the in-memory work database of p in mode (TimeZone UTC, temp_directory under tmp_dir);
+ * one that is open in the other mode is closed first (its temp view and variables go). */
+int store_work_open(pond *p, store_work_mode mode);
 
 /* A fresh path "<tmp_dir>/<stem>-N<ext>" in out. */
 int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out);
@@ -176,6 +186,17 @@ int store_content_path(const pond *p, const char *sha256, pond_buf *out);
 /* Move the finished temporary file tmp_path into data/ under its sha256 (fsync file, rename,
  * fsync directories).  Fills *out.  If the content already exists, tmp_path is removed. */
 int store_content_add(store_txn *txn, const char *tmp_path, store_content *out);
+
+/* ---- store/content_read.c: checked reads of content files ------------------------------ */
+
+/* POND_ECORRUPT "content file '…' is damaged: …" when the file at path is missing or its size
+ * is not size (a check before DuckDB reads it). */
+int store_content_check(const char *path, int64_t size);
+
+/* Stream the content file at path to out, checking its size (size < 0: any) first and, when
+ * sha256 is not NULL, its sha256 as the bytes go: POND_ECORRUPT when they differ (what was
+ * written to out by then stays written: the caller discards it where it can). */
+int store_content_stream(const char *path, int64_t size, const char *sha256, FILE *out);
 
 /* ---- store/tree.c: entries and versions ------------------------------------------------- */
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,33 +274,101 @@ done:
     return rc;
 }
 
-int pond_fs_write_file_atomic(const char *path, const void *data, size_t len)
+/* The name of path's temporaries: ".<base>.tmp-<pid>-" (the pid tells whose it is). */
+static int temp_prefix(const char *path, pond_buf *dir, pond_buf *prefix)
 {
-    static _Thread_local unsigned counter;
-    int rc = POND_OK;
-    int fd = -1;
-    pond_buf dir = POND_BUF_INIT, tmp = POND_BUF_INIT;
     const char *base = strrchr(path, '/');
+    int rc;
 
     base = base ? base + 1 : path;
-    if (!*base) {
-        rc = pond_error_set(POND_EINVALID, "cannot write '%s': not a file name", path);
+    if (!*base)
+        return pond_error_set(POND_EINVALID, "cannot write '%s': not a file name", path);
+    if ((rc = dir_of(path, dir)) != POND_OK)
+        return rc;
+    pond_buf_clear(prefix);
+    return pond_buf_printf(prefix, ".%s.tmp-", base);
+}
+
+int pond_fs_temp_beside(const char *path, pond_buf *tmp, int *fd)
+{
+    static _Thread_local unsigned counter;
+    int rc;
+    pond_buf dir = POND_BUF_INIT, prefix = POND_BUF_INIT;
+
+    *fd = -1;
+    pond_buf_clear(tmp);
+    if ((rc = temp_prefix(path, &dir, &prefix)) != POND_OK)
         goto done;
-    }
-    if ((rc = dir_of(path, &dir)))
-        goto done;
-    for (int tries = 0; fd < 0; tries++) {
-        pond_buf_clear(&tmp);
-        if ((rc = pond_buf_printf(&tmp, "%s/.%s.tmp-%ld-%u-%ld", dir.ptr, base, (long)getpid(),
+    for (int tries = 0; *fd < 0; tries++) {
+        pond_buf_clear(tmp);
+        if ((rc = pond_buf_printf(tmp, "%s/%s%ld-%u-%ld", dir.ptr, prefix.ptr, (long)getpid(),
                                   ++counter, (long)(time(NULL) ^ (intptr_t)&tmp))))
             goto done;
-        fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && (errno != EEXIST || tries >= 100)) {
-            rc = fail(errno, "create", tmp.ptr);
-            pond_buf_clear(&tmp); /* nothing to clean up */
+        /* O_EXCL | O_NOFOLLOW: a name someone planted (a symlink) is never opened. */
+        *fd = open(tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (*fd < 0 && (errno != EEXIST || tries >= 100)) {
+            rc = fail(errno, "create", tmp->ptr);
             goto done;
         }
     }
+done:
+    if (rc != POND_OK)
+        pond_buf_clear(tmp);
+    pond_buf_free(&dir);
+    pond_buf_free(&prefix);
+    return rc;
+}
+
+/* 1 if the process pid certainly no longer runs. */
+static int pid_dead(long pid)
+{
+    return pid > 0 && pid <= INT32_MAX && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void pond_fs_remove_stale_temps(const char *path)
+{
+    pond_buf dir = POND_BUF_INIT, prefix = POND_BUF_INIT, legacy = POND_BUF_INIT,
+             victim = POND_BUF_INIT;
+    DIR *d = NULL;
+    const char *base = strrchr(path, '/');
+
+    base = base ? base + 1 : path;
+    if (!*base || temp_prefix(path, &dir, &prefix) != POND_OK ||
+        pond_buf_printf(&legacy, "%s.pond-tmp-", base) != POND_OK || !(d = opendir(dir.ptr)))
+        goto done;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const char *rest = NULL;
+        if (!strncmp(e->d_name, prefix.ptr, prefix.len))
+            rest = e->d_name + prefix.len; /* ".<base>.tmp-<pid>-<n>-<r>" */
+        else if (!strncmp(e->d_name, legacy.ptr, legacy.len))
+            rest = e->d_name + legacy.len; /* "<base>.pond-tmp-<pid>", pond 0.1.0 */
+        if (!rest || *rest < '0' || *rest > '9')
+            continue;
+        char *end;
+        long pid = strtol(rest, &end, 10);
+        if ((*end != '-' && *end != '\0') || !pid_dead(pid))
+            continue;
+        pond_buf_clear(&victim);
+        if (pond_buf_printf(&victim, "%s/%s", dir.ptr, e->d_name) == POND_OK)
+            unlink(victim.ptr);
+    }
+done:
+    if (d)
+        closedir(d);
+    pond_buf_free(&dir);
+    pond_buf_free(&prefix);
+    pond_buf_free(&legacy);
+    pond_buf_free(&victim);
+}
+
+int pond_fs_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    int rc = POND_OK;
+    int fd = -1;
+    pond_buf dir = POND_BUF_INIT, tmp = POND_BUF_INIT;
+
+    if ((rc = dir_of(path, &dir)) || (rc = pond_fs_temp_beside(path, &tmp, &fd)))
+        goto done;
     if ((rc = write_all(fd, data, len, tmp.ptr)))
         goto done;
     if (fsync(fd) != 0) {
@@ -312,12 +381,8 @@ int pond_fs_write_file_atomic(const char *path, const void *data, size_t len)
         rc = fail(errno, "close", tmp.ptr);
         goto done;
     }
-    if (rename(tmp.ptr, path) != 0) {
-        int err = errno;
-        rc = pond_error_set(code_of(err), "cannot rename '%s' to '%s': %s", tmp.ptr, path,
-                            strerror(err));
+    if ((rc = pond_fs_rename(tmp.ptr, path)))
         goto done;
-    }
     pond_buf_clear(&tmp); /* renamed: nothing to clean up */
     rc = pond_fs_fsync_path(dir.ptr);
 done:
@@ -330,24 +395,14 @@ done:
     return rc;
 }
 
-int pond_fs_copy_file(const char *src, const char *dst)
+/* Copy everything from in (named src) to out (named dst), then fsync out. */
+static int copy_fd(int in, int out, const char *src, const char *dst)
 {
     int rc = POND_OK;
-    int in = -1, out = -1;
-    char *block = NULL;
+    char *block = malloc(COPY_BLOCK);
 
-    if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
-        rc = fail(errno, "open", src);
-        goto done;
-    }
-    if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
-        rc = fail(errno, "create", dst);
-        goto done;
-    }
-    if (!(block = malloc(COPY_BLOCK))) {
-        rc = pond_error_oom();
-        goto done;
-    }
+    if (!block)
+        return pond_error_oom();
     for (;;) {
         ssize_t r = read(in, block, COPY_BLOCK);
         if (r < 0) {
@@ -361,20 +416,78 @@ int pond_fs_copy_file(const char *src, const char *dst)
         if ((rc = write_all(out, block, (size_t)r, dst)))
             goto done;
     }
-    if (fsync(out) != 0) {
+    if (fsync(out) != 0)
         rc = fail(errno, "fsync", dst);
+done:
+    free(block);
+    return rc;
+}
+
+int pond_fs_copy_file(const char *src, const char *dst)
+{
+    int rc = POND_OK;
+    int in = -1, out = -1;
+
+    if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+        rc = fail(errno, "open", src);
         goto done;
     }
+    if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+        rc = fail(errno, "create", dst);
+        goto done;
+    }
+    if ((rc = copy_fd(in, out, src, dst)))
+        goto done;
     int cr = close(out);
     out = -1;
     if (cr != 0)
         rc = fail(errno, "close", dst);
 done:
-    free(block);
     if (in >= 0)
         close(in);
     if (out >= 0)
         close(out);
+    return rc;
+}
+
+int pond_fs_move_beside(const char *src, const char *dst, pond_buf *tmp)
+{
+    int rc, fd = -1, in = -1;
+
+    if ((rc = pond_fs_temp_beside(dst, tmp, &fd)) != POND_OK)
+        return rc;
+    /* The temporary's name is ours now: renaming src over it is safe. */
+    if (rename(src, tmp->ptr) == 0) {
+        rc = pond_fs_fsync_path(tmp->ptr);
+    } else if (errno != EXDEV) {
+        rc = pond_error_set(code_of(errno), "cannot move '%s' to '%s': %s", src, tmp->ptr,
+                            strerror(errno));
+    } else if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+        rc = fail(errno, "open", src);
+    } else if ((rc = copy_fd(in, fd, src, tmp->ptr)) == POND_OK) {
+        unlink(src);
+    }
+    if (in >= 0)
+        close(in);
+    if (close(fd) != 0 && rc == POND_OK)
+        rc = fail(errno, "close", tmp->ptr);
+    if (rc != POND_OK) {
+        unlink(tmp->ptr);
+        pond_buf_clear(tmp);
+    }
+    return rc;
+}
+
+int pond_fs_install(const char *src, const char *dst)
+{
+    pond_buf tmp = POND_BUF_INIT;
+    int rc = pond_fs_move_beside(src, dst, &tmp);
+
+    if (rc == POND_OK && (rc = pond_fs_rename(tmp.ptr, dst)) != POND_OK)
+        unlink(tmp.ptr);
+    if (rc == POND_OK)
+        rc = pond_fs_fsync_parent(dst);
+    pond_buf_free(&tmp);
     return rc;
 }
 
@@ -435,6 +548,57 @@ int pond_fs_abspath(const char *path, pond_buf *out)
 done:
     pond_buf_free(&raw);
     return rc;
+}
+
+int pond_fs_realpath(const char *path, pond_buf *out)
+{
+    int rc;
+    pond_buf abs = POND_BUF_INIT;
+    char *real = NULL;
+    size_t cut;
+
+    pond_buf_clear(out);
+    if ((rc = pond_fs_abspath(path, &abs)) != POND_OK)
+        goto done;
+    /* Walk up to the deepest ancestor that exists (the root always does). */
+    for (cut = abs.len;;) {
+        char saved = abs.ptr[cut];
+        abs.ptr[cut] = '\0';
+        real = realpath(cut ? abs.ptr : "/", NULL);
+        abs.ptr[cut] = saved;
+        if (real || cut == 0)
+            break;
+        if (errno != ENOENT && errno != ENOTDIR) {
+            rc = fail(errno, "resolve", abs.ptr);
+            goto done;
+        }
+        while (cut > 0 && abs.ptr[cut - 1] != '/')
+            cut--;
+        if (cut > 0)
+            cut--; /* the '/' before the last name */
+    }
+    if (!real) {
+        rc = fail(errno, "resolve", abs.ptr);
+        goto done;
+    }
+    if ((rc = pond_buf_puts(out, real)) != POND_OK)
+        goto done;
+    const char *rest = abs.ptr + cut; /* "" or "/name…", the part that does not exist */
+    if (*rest && !strcmp(real, "/"))
+        rest++;
+    rc = pond_buf_puts(out, rest);
+done:
+    free(real);
+    pond_buf_free(&abs);
+    return rc;
+}
+
+int pond_fs_path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return path[0] == '/';
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 int pond_fs_mktemp_dir(const char *parent, const char *prefix, pond_buf *out)

@@ -1,16 +1,82 @@
 /*
  * util/path.c: pond paths (see path.h).  Pure string work: nothing here touches the disk.
+ * Names are UTF-8 (the catalog and DuckDB store them as text): a path or name that is not
+ * is refused here, where every path enters, with the bytes shown escaped.
  */
 #include "util/path.h"
 
 #include <string.h>
+
+/* The length of the well-formed UTF-8 sequence at s[0..len) (RFC 3629: no overlong form, no
+ * surrogate, nothing above U+10FFFF), or 0 if there is none. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (len < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+int pond_utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n)
+        if (!(n = utf8_seq((const unsigned char *)s + i, len - i)))
+            return 0;
+    return 1;
+}
+
+int pond_path_quote(const char *s, size_t len, pond_buf *out)
+{
+    int rc = POND_OK;
+    pond_buf_clear(out);
+    for (size_t i = 0, n; i < len && rc == POND_OK; i += n) {
+        unsigned char c = (unsigned char)s[i];
+        n = utf8_seq((const unsigned char *)s + i, len - i);
+        if (n > 1 || (n == 1 && c >= 0x20 && c != 0x7F && c != '\\')) {
+            rc = pond_buf_put(out, s + i, n);
+        } else if (c == '\\') {
+            rc = pond_buf_puts(out, "\\\\");
+        } else {
+            rc = pond_buf_printf(out, "\\x%02x", c);
+            n = 1;
+        }
+    }
+    return rc;
+}
+
+/* Set "invalid pond path '<path, quoted>': not valid UTF-8". */
+static int not_utf8(const char *what, const char *in, size_t len)
+{
+    pond_buf q = POND_BUF_INIT;
+    int rc = pond_path_quote(in, len, &q);
+    rc = rc == POND_OK ? pond_error_set(POND_EINVALID, "%s '%s': not valid UTF-8", what, q.ptr)
+                       : rc;
+    pond_buf_free(&q);
+    return rc;
+}
 
 /* 1 if the len bytes at name are a valid name. */
 static int valid_name_n(const char *name, size_t len)
 {
     if (len == 0 || (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
         return 0;
-    return memchr(name, '/', len) == NULL && memchr(name, '\0', len) == NULL;
+    return memchr(name, '/', len) == NULL && memchr(name, '\0', len) == NULL &&
+           pond_utf8_valid(name, len);
 }
 
 int pond_path_valid_name(const char *name) { return name && valid_name_n(name, strlen(name)); }
@@ -26,6 +92,10 @@ int pond_path_normalize_n(const char *in, size_t len, pond_buf *out)
     }
     if (memchr(in, '\0', len)) {
         rc = pond_error_set(POND_EINVALID, "invalid pond path '%s': contains a NUL byte", in);
+        goto done;
+    }
+    if (!pond_utf8_valid(in, len)) {
+        rc = not_utf8("invalid pond path", in, len);
         goto done;
     }
     if (in[0] != '/') {
@@ -87,6 +157,10 @@ int pond_path_join(pond_buf *out, const char *dir, const char *name)
     int rc = POND_OK;
     pond_buf b = POND_BUF_INIT;
 
+    if (name && !pond_utf8_valid(name, strlen(name))) {
+        rc = not_utf8("invalid name", name, strlen(name));
+        goto done;
+    }
     if (!pond_path_valid_name(name)) {
         rc = pond_error_set(POND_EINVALID, "invalid name '%s' in pond path '%s'", name ? name : "",
                             dir);

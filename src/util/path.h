@@ -1,8 +1,8 @@
 /*
  * util/path.h: pond paths (the names of series and files inside a pond; not host paths).
  *
- * A pond path is absolute and '/'-separated: "/", or "/" name ("/" name)*.  A name is any
- * bytes except '/' and NUL, and is neither "." nor "..".  The normalized form has no empty
+ * A pond path is absolute and '/'-separated: "/", or "/" name ("/" name)*.  A name is UTF-8
+ * text without '/' and NUL, and is neither "." nor "..".  The normalized form has no empty
  * component and no trailing '/' (except "/" itself).  Functions that can fail return POND_OK
  * or a negative pond_error_code with the error set; output buffers are cleared first and
  * belong to the caller.
@@ -15,7 +15,8 @@
 
 /* Normalize in into out: must start with '/'; runs of '/' collapse and a trailing '/' goes
  * ("/a//b/" -> "/a/b", "/" stays "/").  POND_EINVALID naming the path for an empty or
- * relative path or a "." / ".." component. */
+ * relative path, a "." / ".." component, or bytes that are not UTF-8 ("invalid pond path
+ * '/a\xff': not valid UTF-8", the path quoted by pond_path_quote). */
 int pond_path_normalize(const char *in, pond_buf *out);
 
 /* As pond_path_normalize for len bytes of in, which may hold a NUL (rejected: POND_EINVALID). */
@@ -33,8 +34,15 @@ int pond_path_parent(const char *path, pond_buf *out);
  * name.  dir may point into out (out is built aside, then replaced). */
 int pond_path_join(pond_buf *out, const char *dir, const char *name);
 
-/* 1 if name is a valid pond name (non-empty, no '/', not "." or ".."), else 0. */
+/* 1 if name is a valid pond name (non-empty UTF-8, no '/', not "." or ".."), else 0. */
 int pond_path_valid_name(const char *name);
+
+/* 1 if s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
+int pond_utf8_valid(const char *s, size_t len);
+
+/* s[0..len) into out (cleared first), safe to print in a message: UTF-8 text as is, a
+ * backslash doubled, control characters and bytes that are not UTF-8 as "\xNN". */
+int pond_path_quote(const char *s, size_t len, pond_buf *out);
 
 /* Iterate the names of a path, left to right, skipping empty components:
  *

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_export_context.c: the export context on real directories: staging, claims
  * (collisions, existing outputs), commit and its roll-back, export_metadata through the
- * appender, --dump-tables read back with DuckDB, dry runs.  The context does not touch the
+ * appender, the run's database locked down, --dump-tables (after the commit only) read back
+ * with DuckDB, dry runs.  The context does not touch the
  * pond itself, so these tests pass no pond.
  */
 #include <duckdb.h>
@@ -251,11 +252,56 @@ TEST(metadata_and_dump)
     CHECK(pond_export_ctx_add_table(ctx, "site_index") == POND_OK);
     CHECK(pond_export_ctx_add_table(ctx, "site_index") == POND_EEXISTS);
     snprintf(dump, sizeof dump, "%s/m-dump", tmp);
-    CHECK(pond_export_ctx_dump_tables(ctx, dump) == POND_OK);
+    /* The run's database reads and writes only pond content and staging. */
+    snprintf(sql, sizeof sql, "COPY (SELECT 1) TO '%s/x.csv'", tmp);
+    CHECK(query_int(con, sql) == -999);
+    CHECK(!exists("x.csv"));
+    /* DIR2 is written only once the export is committed. */
+    CHECK(pond_export_ctx_dump_tables(ctx) == POND_OK);
+    CHECK(!exists("m-dump"));
+    CHECK(pond_export_ctx_commit(ctx) == POND_OK);
+    CHECK(pond_export_ctx_install_tables(ctx, dump) == POND_OK);
+    pond_export_ctx_free(ctx);
+    duckdb_database db;
+    duckdb_connection plain;
+    CHECK(duckdb_open(NULL, &db) == DuckDBSuccess && duckdb_connect(db, &plain) == DuckDBSuccess);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM '%s/export_metadata.parquet'", dump);
-    CHECK(query_int(con, sql) == 3);
+    CHECK(query_int(plain, sql) == 3);
     snprintf(sql, sizeof sql, "SELECT n FROM '%s/site_index.parquet'", dump);
-    CHECK(query_int(con, sql) == 7);
+    CHECK(query_int(plain, sql) == 7);
+    CHECK(count_entries("m-dump") == 2); /* no temporary left beside them */
+    duckdb_disconnect(&plain);
+    duckdb_close(&db);
+}
+
+TEST(dump_tables_refuses_existing_tables)
+{
+    pond_export_options o = options("d");
+    pond_export_ctx *ctx = NULL;
+    char dump[512], path[600];
+    const char *tables[] = { "export_metadata", "site_index" };
+
+    snprintf(dump, sizeof dump, "%s/d-dump", tmp);
+    CHECK(pond_export_check_dump_dir(dump, tables, 2, 0) == POND_OK); /* missing: fine */
+    CHECK(mkdir(dump, 0777) == 0);
+    snprintf(path, sizeof path, "%s/site_index.parquet", dump);
+    put_file(path, "an older table\n");
+    CHECK(pond_export_check_dump_dir(dump, tables, 2, 0) == POND_EEXISTS);
+    CHECK(strstr(pond_error_last(), "table 'site_index' already exists in") != NULL);
+    CHECK(pond_export_check_dump_dir(dump, tables, 2, 1) == POND_OK);
+
+    CHECK(pond_export_ctx_open(&ctx, NULL, &o) == POND_OK);
+    if (!ctx)
+        return;
+    duckdb_connection con = pond_export_ctx_con(ctx);
+    CHECK(query_int(con, "CREATE TABLE site_index AS SELECT 7 AS n") == 1);
+    CHECK(pond_export_ctx_add_table(ctx, "site_index") == POND_OK);
+    CHECK(pond_export_ctx_dump_tables(ctx) == POND_OK);
+    CHECK(pond_export_ctx_commit(ctx) == POND_OK);
+    /* Refused whole: neither table is written, the old one is kept. */
+    CHECK(pond_export_ctx_install_tables(ctx, dump) == POND_EEXISTS);
+    CHECK(read_is("d-dump/site_index.parquet", "an older table\n"));
+    CHECK(count_entries("d-dump") == 1);
     pond_export_ctx_free(ctx);
 }
 
@@ -310,6 +356,7 @@ int main(void)
     RUN(existing_output_refused_then_overwritten);
     RUN(commit_failure_rolls_back);
     RUN(metadata_and_dump);
+    RUN(dump_tables_refuses_existing_tables);
     RUN(dry_run_writes_nothing);
     RUN(bad_dir_and_timezone);
     pond_fs_rm_rf(tmp);

@@ -150,8 +150,8 @@ TEST(unknown_table_and_column)
                        "bad/unknown-param-spec.yaml:6:12: stage 2 'Pages', collection 'index': "
                        "query: unknown parameter $site (a query may use $pattern, $files and $0, $1…)"));
     CHECK(expect_error("bad/two_statements.yaml", 0,
-                       "bad/two_statements.yaml:4:10: stage 1 'Index': sql must be one "
-                       "statement, not 2"));
+                       "bad/two_statements.yaml:4:10: stage 1 'Index': sql error: only a "
+                       "read-only query (one SELECT, or WITH … SELECT) may run here"));
 }
 
 TEST(sql_that_needs_the_run_is_left_to_the_run)

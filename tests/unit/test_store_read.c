@@ -94,6 +94,43 @@ TEST(cat_time_bounds_and_sql)
     rm_rf(dir);
 }
 
+TEST(cat_sql_is_sandboxed)
+{
+    pond *p = series_pond();
+    pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_CSV, NULL, NULL};
+    char sql[1200], path[700], *out = NULL;
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/evil.csv", dir);
+    snprintf(sql, sizeof sql, "COPY series TO '%s'", path);
+    o.sql = sql;
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "sql error: only a read-only query") != NULL);
+    CHECK(strstr(pond_error_last(), "COPY is not allowed") != NULL);
+    CHECK(stat(path, &st) != 0);
+    free(out);
+    o.sql = "SELECT * FROM read_csv('/etc/passwd')";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "sql error: Permission Error") != NULL);
+    free(out);
+    o.sql = "PRAGMA version";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
+    free(out);
+    /* The same handle copies a host file in afterwards: its work database is reopened with
+     * access to the host, and sandboxed again for the next cat. */
+    CHECK(copy1(p, "v3.csv", "timestamp,temp\n2024-07-23 00:00:00,17\n", "/s.series") ==
+          POND_OK);
+    o.sql = "SELECT count(*) AS n FROM series";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
+    CHECK_STR(out, "n\n5\n");
+    free(out);
+    o.sql = "SELECT * FROM read_csv('/etc/passwd')";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_EINVALID);
+    free(out);
+    pond_close(p);
+    rm_rf(dir);
+}
+
 TEST(cat_json_and_table)
 {
     pond *p = series_pond();
@@ -109,6 +146,13 @@ TEST(cat_json_and_table)
     o.sql = "SELECT * FROM series WHERE false";
     CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
     CHECK_STR(out, "[]\n");
+    free(out);
+    /* JSON has no NaN or Infinity: they print as strings, as in a template's context. */
+    o.sql = "SELECT 'nan'::DOUBLE AS a, ['inf'::FLOAT, -'inf'::DOUBLE, 1.5] AS l, "
+            "{'NaN': 'NaN \"x\" \\ Infinity', 'n': -1e300 * 1e300} AS s FROM series LIMIT 1";
+    CHECK(cat_to_string(p, POND_FS_DATA, "/s.series", &o, &out) == POND_OK);
+    CHECK_STR(out, "[\n{\"a\":\"NaN\",\"l\":[\"Infinity\",\"-Infinity\",1.5],"
+                   "\"s\":{\"NaN\":\"NaN \\\"x\\\" \\\\ Infinity\",\"n\":\"-Infinity\"}}\n]\n");
     free(out);
     o.format = POND_OUTPUT_TABLE;
     o.sql = "SELECT temp, wind FROM series ORDER BY timestamp DESC LIMIT 2";
@@ -328,6 +372,7 @@ int main(void)
 {
     RUN(cat_series_union_csv);
     RUN(cat_time_bounds_and_sql);
+    RUN(cat_sql_is_sandboxed);
     RUN(cat_json_and_table);
     RUN(cat_parquet_and_copy_out);
     RUN(data_round_trip);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char root[] = "/tmp/pond-test-fs-XXXXXX";
@@ -15,7 +16,7 @@ static char root[] = "/tmp/pond-test-fs-XXXXXX";
 /* root + "/" + rel, in a static buffer (one at a time per slot). */
 static const char *at(int slot, const char *rel)
 {
-    static char bufs[4][4096];
+    static char bufs[4][4000];
     snprintf(bufs[slot], sizeof bufs[slot], "%s/%s", root, rel);
     return bufs[slot];
 }
@@ -221,6 +222,116 @@ TEST(mktemp_dir)
     pond_buf_free(&b);
 }
 
+/* The pid of a process that has exited (and been reaped). */
+static long dead_pid(void)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return (long)pid;
+}
+
+TEST(temp_beside_and_stale_temps)
+{
+    pond_buf tmp = POND_BUF_INIT;
+    char name[4200];
+    int fd = -1;
+
+    CHECK(pond_fs_mkdir_p(at(0, "t")) == POND_OK);
+    CHECK(pond_fs_temp_beside(at(0, "t/out.csv"), &tmp, &fd) == POND_OK);
+    CHECK(fd >= 0);
+    snprintf(name, sizeof name, "%s/.out.csv.tmp-%ld-", at(1, "t"), (long)getpid());
+    CHECK(strncmp(tmp.ptr, name, strlen(name)) == 0);
+    CHECK(write(fd, "x", 1) == 1);
+    close(fd);
+    /* Leftovers: a dead process's (both spellings), a live one's (ours), other files. */
+    snprintf(name, sizeof name, "%s/.out.csv.tmp-%ld-1-2", at(1, "t"), dead_pid());
+    put_file(name, "dead");
+    snprintf(name, sizeof name, "%s/out.csv.pond-tmp-%ld", at(1, "t"), dead_pid());
+    put_file(name, "dead, pond 0.1.0");
+    put_file(at(1, "t/.other.csv.tmp-1-1-1"), "another file's");
+    put_file(at(1, "t/out.csv.pond-tmp-x"), "not a pid");
+    pond_fs_remove_stale_temps(at(0, "t/out.csv"));
+    CHECK(pond_fs_exists(tmp.ptr));             /* ours: this process runs */
+    CHECK(pond_fs_exists(at(1, "t/.other.csv.tmp-1-1-1")));
+    CHECK(pond_fs_exists(at(1, "t/out.csv.pond-tmp-x")));
+    CHECK(pond_fs_dir_is_empty(at(1, "t")) == 0);
+    snprintf(name, sizeof name, "cd %s && ls -a | grep -c tmp", at(1, "t"));
+    FILE *ls = popen(name, "r");
+    int n = -1;
+    CHECK(ls && fscanf(ls, "%d", &n) == 1);
+    if (ls)
+        pclose(ls);
+    CHECK(n == 3); /* the two dead ones are gone */
+    pond_buf_free(&tmp);
+}
+
+TEST(install)
+{
+    pond_buf tmp = POND_BUF_INIT;
+
+    CHECK(pond_fs_mkdir_p(at(0, "i")) == POND_OK);
+    put_file(at(0, "i/src"), "new");
+    put_file(at(1, "i/dst"), "old");
+    CHECK(pond_fs_install(at(0, "i/src"), at(1, "i/dst")) == POND_OK);
+    CHECK(file_is(at(0, "i/dst"), "new"));
+    CHECK(!pond_fs_exists(at(0, "i/src")));
+    /* A symlink planted at dst is replaced, never written through. */
+    put_file(at(0, "i/victim"), "victim");
+    CHECK(symlink(at(0, "i/victim"), at(1, "i/link")) == 0);
+    put_file(at(0, "i/src"), "new2");
+    CHECK(pond_fs_install(at(0, "i/src"), at(1, "i/link")) == POND_OK);
+    CHECK(file_is(at(0, "i/victim"), "victim"));
+    CHECK(file_is(at(0, "i/link"), "new2"));
+    /* Into a missing directory: an error, nothing left. */
+    put_file(at(0, "i/src"), "x");
+    CHECK(pond_fs_install(at(0, "i/src"), at(1, "i/nodir/dst")) == POND_ENOTFOUND);
+    CHECK(pond_fs_exists(at(0, "i/src")));
+    /* Across file systems (when /dev/shm is one): copied, fsynced, renamed. */
+    char shm[] = "/dev/shm/pond-test-fs-XXXXXX";
+    if (mkdtemp(shm)) {
+        char from[64];
+        snprintf(from, sizeof from, "%s/src", shm);
+        put_file(from, "across");
+        CHECK(pond_fs_move_beside(from, at(0, "i/dst"), &tmp) == POND_OK);
+        CHECK(file_is(tmp.ptr, "across"));
+        CHECK(file_is(at(0, "i/dst"), "new"));
+        CHECK(!pond_fs_exists(from));
+        CHECK(pond_fs_rename(tmp.ptr, at(0, "i/dst")) == POND_OK);
+        CHECK(file_is(at(0, "i/dst"), "across"));
+        pond_fs_rm_rf(shm);
+    }
+    pond_buf_free(&tmp);
+}
+
+TEST(realpath_and_within)
+{
+    pond_buf b = POND_BUF_INIT;
+    char real_root[4096], want[4200];
+
+    CHECK(realpath(root, real_root) != NULL);
+    CHECK(pond_fs_mkdir_p(at(0, "r/pond/data")) == POND_OK);
+    CHECK(symlink(at(0, "r/pond"), at(1, "r/link")) == 0);
+    snprintf(want, sizeof want, "%s/r/pond/data", real_root);
+    CHECK(pond_fs_realpath(at(0, "r/link/data"), &b) == POND_OK);
+    CHECK_STR(b.ptr, want);
+    /* Not there yet: the deepest existing ancestor resolved, the rest appended. */
+    snprintf(want, sizeof want, "%s/r/pond/data/new/x.csv", real_root);
+    CHECK(pond_fs_realpath(at(0, "r/link/./data/new/../new/x.csv"), &b) == POND_OK);
+    CHECK_STR(b.ptr, want);
+    CHECK(pond_fs_realpath("/no-such-dir-pond/x", &b) == POND_OK);
+    CHECK_STR(b.ptr, "/no-such-dir-pond/x");
+    CHECK(pond_fs_realpath("/", &b) == POND_OK);
+    CHECK_STR(b.ptr, "/");
+    CHECK(pond_fs_path_within("/a/b", "/a/b"));
+    CHECK(pond_fs_path_within("/a/b/c", "/a/b"));
+    CHECK(!pond_fs_path_within("/a/bc", "/a/b"));
+    CHECK(!pond_fs_path_within("/a", "/a/b"));
+    CHECK(pond_fs_path_within("/a", "/"));
+    pond_buf_free(&b);
+}
+
 int main(void)
 {
     if (!mkdtemp(root)) {
@@ -234,6 +345,9 @@ int main(void)
     RUN(copy_rename_fsync);
     RUN(abspath);
     RUN(mktemp_dir);
+    RUN(temp_beside_and_stale_temps);
+    RUN(install);
+    RUN(realpath_and_within);
     int rc = check_done();
     if (pond_fs_rm_rf(root) != POND_OK || pond_fs_exists(root)) {
         fprintf(stderr, "cleanup of %s failed: %s\n", root, pond_error_last());

@@ -61,6 +61,28 @@ TEST(normalize_bad)
     pond_buf_free(&b);
 }
 
+TEST(utf8)
+{
+    pond_buf b = POND_BUF_INIT;
+    /* Well-formed: ASCII, 2, 3 and 4 byte forms, the largest code point. */
+    CHECK(norm_ok("/caf\xc3\xa9/\xe6\x97\xa5/\xf0\x9f\x8c\x8a/\xf4\x8f\xbf\xbf",
+                  "/caf\xc3\xa9/\xe6\x97\xa5/\xf0\x9f\x8c\x8a/\xf4\x8f\xbf\xbf"));
+    /* A stray byte, overlong forms, a surrogate, above U+10FFFF, a truncated sequence. */
+    CHECK(norm_bad("/bad\xff", "invalid pond path '/bad\\xff': not valid UTF-8"));
+    CHECK(norm_bad("/\xc0\xaf", "'/\\xc0\\xaf': not valid UTF-8"));
+    CHECK(norm_bad("/\xe0\x80\xaf", "not valid UTF-8"));
+    CHECK(norm_bad("/\xed\xa0\x80", "not valid UTF-8"));
+    CHECK(norm_bad("/\xf4\x90\x80\x80", "not valid UTF-8"));
+    CHECK(norm_bad("/caf\xc3", "'/caf\\xc3': not valid UTF-8"));
+    CHECK(pond_path_join(&b, "/a", "\xfe\x01x") == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "invalid name '\\xfe\\x01x': not valid UTF-8") != NULL);
+    CHECK(!pond_path_valid_name("x\x80"));
+    /* Quoting for messages: text as is, backslash doubled, the rest as \xNN. */
+    CHECK(pond_path_quote("a\\b\tc\xc3\xa9\xff", 8, &b) == POND_OK);
+    CHECK_STR(b.ptr, "a\\\\b\\x09c\xc3\xa9\\xff");
+    pond_buf_free(&b);
+}
+
 TEST(basename)
 {
     CHECK_STR(pond_path_basename("/"), "");
@@ -147,6 +169,7 @@ int main(void)
 {
     RUN(normalize_good);
     RUN(normalize_bad);
+    RUN(utf8);
     RUN(basename);
     RUN(parent);
     RUN(join);
