@@ -1,11 +1,18 @@
 /*
  * pond/store.h: the pond on disk (DESIGN.md section 1).
  *
- * A pond is a directory holding catalog.duckdb (the tree of entries, every version of every
- * file, the transaction log) and data/ (immutable content files named by their sha256).
- * Every function here that writes is one transaction: content is written and fsynced under
- * data/ first, and the catalog commit is the single commit point, so a crash leaves either the
- * whole change or only unreferenced files (which pond_check reports and repairs).
+ * A pond is a directory holding catalog.sqlite (an SQLite database in WAL mode: the tree of
+ * entries, every version of every file, the transaction log) and data/ (immutable content
+ * files named by their sha256).  Every function here that writes is one transaction: content
+ * is written and fsynced under data/ first, and the catalog commit is the single commit
+ * point, so a crash leaves either the whole change or only unreferenced files (which
+ * pond_check reports and repairs).
+ *
+ * Concurrency: any number of handles, in any number of processes, may have a pond open.
+ * Reading calls each read one consistent snapshot of the catalog and never wait for a writer
+ * or another reader; writing calls take the pond's write lock, one at a time, waiting up to
+ * the handle's wait_ms for it (then POND_EBUSY, naming the holder's pid and command line).
+ * A handle is used by one thread at a time.
  *
  * Ownership and errors follow pond.h.
  */
@@ -38,13 +45,36 @@ const char *pond_entry_type_name(pond_entry_type type);
 /* ---- opening ------------------------------------------------------------------------------ */
 
 /* Create an empty pond at path; the directory is created when missing.  Refuses a directory
- * that is not empty (POND_EEXISTS). */
+ * that is not empty (POND_EEXISTS).  Atomic: of two pond_init calls on one directory at the
+ * same time exactly one succeeds, the other fails with POND_EEXISTS ("is being initialised"
+ * or "is a pond already"); an init that fails or is killed leaves nothing that keeps the next
+ * one from succeeding. */
 int pond_init(const char *path);
 
-/* Open the pond at path.  command_line (may be NULL) is recorded in the transaction log by
- * the writing calls made through this handle.  Errors: POND_ENOTFOUND (no such directory, or
- * not a pond: no catalog.duckdb), POND_EBUSY (another process has the pond open). */
-int pond_open(pond **out, const char *path, const char *command_line);
+/* Options of pond_open, in libgit2's shape: declare them with POND_OPEN_OPTIONS_INIT (or fill
+ * them with pond_open_options_init) and change the fields you need, so that a program built
+ * against this header keeps working when fields are added. */
+typedef struct pond_open_options {
+    unsigned int version;     /* POND_OPEN_OPTIONS_VERSION */
+    const char *command_line; /* recorded in the transaction log by the writing calls made
+                                 through the handle; NULL = "".  Copied by pond_open */
+    int wait_ms;              /* how long a writing call waits for another writer to finish
+                                 before it fails with POND_EBUSY; 0 = fail at once; >= 0 */
+} pond_open_options;
+
+#define POND_OPEN_OPTIONS_VERSION 1
+#define POND_OPEN_OPTIONS_INIT {POND_OPEN_OPTIONS_VERSION, NULL, 30000}
+
+/* Fill opts with the defaults of POND_OPEN_OPTIONS_INIT.  POND_EINVALID for an unknown
+ * version. */
+int pond_open_options_init(pond_open_options *opts, unsigned int version);
+
+/* Open the pond at path.  opts may be NULL (the defaults).  A pond that cannot be written
+ * (read-only media or permissions) opens for reading; its writing calls fail.
+ * Errors: POND_ENOTFOUND (no such directory, or not a pond: no catalog.sqlite),
+ * POND_EINVALID (opts of an unknown version or a negative wait; a pond of the older
+ * catalog.duckdb layout), POND_ECORRUPT (the catalog is damaged: run pond_check). */
+int pond_open(pond **out, const char *path, const pond_open_options *opts);
 
 /* Close the pond (NULL is a no-op).  Removes the handle's temporary files. */
 void pond_close(pond *p);
@@ -167,9 +197,31 @@ typedef int (*pond_txn_fn)(const pond_txn_info *txn, void *ctx);
 /* Call fn for every transaction in the log, oldest first. */
 int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx);
 
+/* ---- read snapshots ------------------------------------------------------------------------ */
+
+/* Every reading call reads one consistent snapshot of its own.  Between pond_snapshot_begin
+ * and pond_snapshot_end all reading calls on p read the same snapshot, taken at begin, while
+ * other processes go on writing (pond export holds one for its whole run).  *out_txn (may be
+ * NULL) is the seq of the last transaction the snapshot holds (0 for none).  Writing calls on
+ * p fail while a snapshot is open (POND_EINVALID).  A long snapshot keeps the catalog's
+ * write-ahead log from being folded back into the catalog until it ends; it does not block
+ * anyone. */
+int pond_snapshot_begin(pond *p, int64_t *out_txn);
+
+/* End the snapshot of pond_snapshot_begin (a no-op when none is open). */
+void pond_snapshot_end(pond *p);
+
+/* Record a run that read the pond and wrote only outside it (pond export) in the transaction
+ * log: one short transaction of its own whose row has start_time (µs since the epoch), the
+ * time of this call as its end, status "committed" when ok else "aborted", the handle's
+ * command line and variables_json (a JSON object; NULL = "{}").  Waits for the write lock
+ * like any writing call (POND_EBUSY); fails on a pond opened read-only. */
+int pond_txn_append(pond *p, int64_t start_time, int ok, const char *variables_json);
+
 typedef struct pond_check_report {
     int64_t versions_checked;
-    int64_t problems;   /* missing or damaged content files: the pond is corrupt */
+    int64_t problems;   /* a damaged catalog, missing or damaged content files: the pond is
+                           corrupt */
     int64_t orphans;    /* content files no version refers to (left by a crash) */
     int64_t repaired;   /* orphans removed by repair */
 } pond_check_report;
@@ -177,9 +229,11 @@ typedef struct pond_check_report {
 /* Called with one line per finding ("missing content for /a/b version 2: …"). */
 typedef void (*pond_check_fn)(const char *finding, void *ctx);
 
-/* Verify every version's content file exists with its size and sha256, and look for orphans.
- * With repair, remove orphans.  Returns POND_ECORRUPT when problems > 0 (orphans alone are not
- * corruption). */
+/* Verify the catalog (SQLite's integrity check, the tree: every entry under an existing
+ * directory, every version of an existing file) and that every version's content file
+ * exists with its size and sha256, and look for orphans.  With repair, remove orphans: a
+ * repair takes the write lock (waiting as writing calls do); without it the check is a
+ * reader.  Returns POND_ECORRUPT when problems > 0 (orphans alone are not corruption). */
 int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn, void *ctx);
 
 /* Parse an ISO-8601 time ("2024-07-20", "2024-07-20T06:00:00Z", "…+02:00") into µs since the

@@ -6,7 +6,7 @@
 # --- init at $POND -----------------------------------------------------------------------
 expect_ok pond init
 check_contains "init says where" "$(cat "$OUT")" "$POND"
-[ -f "$POND/catalog.duckdb" ] && pass "catalog.duckdb exists" || fail "catalog.duckdb exists"
+[ -f "$POND/catalog.sqlite" ] && pass "catalog.sqlite exists" || fail "catalog.sqlite exists"
 [ -d "$POND/data" ] && pass "data/ exists" || fail "data/ exists"
 expect_ok pond list
 check_eq "a new pond lists nothing" "" "$(cat "$OUT")"
@@ -16,16 +16,16 @@ expect_ok pond show
 
 # --- the other ways to name the pond ------------------------------------------------------
 expect_ok pond init "$TMP/positional"
-[ -f "$TMP/positional/catalog.duckdb" ] && pass "positional PATH" || fail "positional PATH"
+[ -f "$TMP/positional/catalog.sqlite" ] && pass "positional PATH" || fail "positional PATH"
 expect_ok pond --pond "$TMP/global" init
-[ -f "$TMP/global/catalog.duckdb" ] && pass "--pond before the command" || fail "--pond before the command"
+[ -f "$TMP/global/catalog.sqlite" ] && pass "--pond before the command" || fail "--pond before the command"
 expect_ok pond init --pond "$TMP/after"
-[ -f "$TMP/after/catalog.duckdb" ] && pass "--pond after the command" || fail "--pond after the command"
+[ -f "$TMP/after/catalog.sqlite" ] && pass "--pond after the command" || fail "--pond after the command"
 expect_ok pond init --pond="$TMP/equals"
-[ -f "$TMP/equals/catalog.duckdb" ] && pass "--pond=PATH" || fail "--pond=PATH"
+[ -f "$TMP/equals/catalog.sqlite" ] && pass "--pond=PATH" || fail "--pond=PATH"
 mkdir "$TMP/empty-dir"
 expect_ok pond init "$TMP/empty-dir"
-[ -f "$TMP/empty-dir/catalog.duckdb" ] && pass "init in an existing empty directory" \
+[ -f "$TMP/empty-dir/catalog.sqlite" ] && pass "init in an existing empty directory" \
     || fail "init in an existing empty directory"
 expect_ok pond init "$TMP/name with spaces"
 expect_ok pond --pond "$TMP/name with spaces" mkdir /a
