@@ -1,11 +1,14 @@
 /*
  * export/export.c: pond_export(), the runner of one export (include/pond/export.h).
  *
- *   check options --> pipeline (file, or from the options) --> context open
+ *   check options --> pipeline (file, or from the options) --> snapshot begin --> context open
  *     --> stage 1 … stage n (each: run, flush export_metadata, report)
  *     --> --dump-tables --> commit (staged outputs moved into DIR) --> context free
+ *     --> snapshot end --> the run's entry in the pond's log (export/run_log.c)
  *   Any failure goes straight to context free, which removes the staging directory: DIR is
- *   left as it was.  A dry run opens no staging directory and commits nothing.
+ *   left as it was.  A dry run opens no staging directory, commits nothing and logs nothing.
+ *   The whole run reads the one snapshot taken at its start: writers go on meanwhile, and
+ *   the output is exactly that snapshot.
  *
  * The runner owns what is common to all stages: option checks that need no pond, the
  * -v variables (they override a pipeline template stage's vars of the same key), stage
@@ -16,6 +19,7 @@
 #include <time.h>
 #include "export/context.h"
 #include "export/pipeline.h"
+#include "export/run_log.h"
 #include "export/temporal.h"
 #include "util/error.h"
 
@@ -140,10 +144,11 @@ static int run_stage(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
 
 int pond_export(pond *p, const pond_export_options *opts)
 {
-    int rc;
+    int rc, in_snapshot = 0;
     pond_pipeline *pl = NULL;
     pond_export_ctx *ctx = NULL;
     double t_run = now_s();
+    int64_t start_us = 0, snapshot_txn = 0;
 
     if ((rc = check_options(opts)) != POND_OK)
         goto done;
@@ -153,6 +158,11 @@ int pond_export(pond *p, const pond_export_options *opts)
         rc = pond_pipeline_from_options(&pl, opts);
     if (rc != POND_OK || (rc = check_pipeline(pl, opts)) != POND_OK)
         goto done;
+    /* the export reads one snapshot of the pond, taken now, and is logged when it ends */
+    start_us = pond_export_now_us();
+    if ((rc = pond_snapshot_begin(p, &snapshot_txn)) != POND_OK)
+        goto done;
+    in_snapshot = 1;
     if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
         goto done;
 
@@ -189,5 +199,10 @@ int pond_export(pond *p, const pond_export_options *opts)
 done:
     pond_export_ctx_free(ctx);
     pond_pipeline_free(pl);
+    if (in_snapshot) {
+        pond_snapshot_end(p);
+        if (!opts->dry_run)
+            rc = pond_export_log_run(p, opts, opts->dir, start_us, snapshot_txn, rc);
+    }
     return rc;
 }
