@@ -99,3 +99,62 @@ done:
     store_sql_close(&st);
     return rc;
 }
+
+/* The schema objects of db in name order: "type name tbl_name sql" rows, one string each. */
+static int schema_rows(sqlite3 *db, pond_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    pond_buf_clear(out);
+    src = sqlite3_prepare_v2(db,
+                             "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+                             "ORDER BY name",
+                             -1, &st, NULL);
+    while (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int i, rc = POND_OK;
+        for (i = 0; i < 4 && rc == POND_OK; i++)
+            rc = pond_buf_printf(out, "%s%c", (const char *)sqlite3_column_text(st, i),
+                                 i == 3 ? '\n' : '\t');
+        src = rc == POND_OK ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? POND_OK : -1;
+}
+
+int store_catalog_schema_check(pond *p, pond_buf *diff)
+{
+    pond_buf want = POND_BUF_INIT, have = POND_BUF_INIT;
+    sqlite3 *mem = NULL;
+    const char *w, *h;
+    int rc = POND_OK;
+
+    pond_buf_clear(diff);
+    if (sqlite3_open(":memory:", &mem) != SQLITE_OK ||
+        (rc = store_catalog_create(mem, "cannot check the catalog's schema")) < 0) {
+        if (rc == POND_OK)
+            rc = pond_error_oom();
+        goto done;
+    }
+    if (schema_rows(mem, &want) < 0) {
+        rc = pond_error_set(POND_ERROR, "cannot check the catalog's schema");
+        goto done;
+    }
+    if (schema_rows(p->cat, &have) < 0) {
+        rc = store_sql_fail(p, sqlite3_errcode(p->cat), "cannot read the catalog's schema");
+        goto done;
+    }
+    if (have.len == want.len && memcmp(have.ptr, want.ptr, want.len) == 0)
+        goto done;
+    /* the first line that differs names the object */
+    for (w = want.ptr, h = have.ptr; *w && *w == *h; w++, h++)
+        ;
+    while (h > have.ptr && h[-1] != '\n')
+        h--;
+    rc = pond_buf_put(diff, h, strcspn(h, "\n"));
+done:
+    sqlite3_close(mem);
+    pond_buf_free(&want);
+    pond_buf_free(&have);
+    return rc;
+}

@@ -9,6 +9,8 @@
  *   the tree                 the root is '/', a directory; every other entry's parent is a
  *                            directory and its path is the parent's path and its name
  *   the series               the timestamp column is a column of every version
+ *   the schema               every table and index as store/catalog.c makes it (a flipped
+ *                            byte in a column name would break reads, not SQLite's checks)
  *   the schema version       meta.schema_version
  *
  * Each failure is a finding counted as a problem.  An SQLite error met on the way (a page so
@@ -114,13 +116,32 @@ static const struct {
      version_row},
 };
 
+/* The schema text against catalog.c's. */
+static int schema(checker *c)
+{
+    pond_buf diff = POND_BUF_INIT;
+    int rc = store_catalog_schema_check(c->p, &diff);
+
+    if (rc == POND_OK && diff.len) {
+        /* "type\tname\t…": name the object */
+        char *tab = strchr(diff.ptr, '\t'), *end = tab ? strchr(tab + 1, '\t') : NULL;
+        if (tab && end) {
+            *tab = ' ';
+            *end = '\0';
+        }
+        check_problem(c, "catalog: the schema of %s is not pond's", diff.ptr);
+    }
+    pond_buf_free(&diff);
+    return rc;
+}
+
 int check_catalog(checker *c)
 {
     int64_t before = c->r->problems;
     size_t i;
-    int rc = POND_OK;
+    int rc = schema(c);
 
-    for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+    for (i = 0; rc == POND_OK && i < sizeof checks / sizeof checks[0]; i++) {
         if ((rc = each_row(c, checks[i].sql, checks[i].fn)) < 0)
             break;
     }

@@ -140,6 +140,11 @@ int store_sql_fail(pond *p, int src, const char *what);
  * pond_init). */
 int store_catalog_create(sqlite3 *db, const char *what);
 
+/* Compare the catalog's schema (every table, index and its SQL text) with the one
+ * store_catalog_create makes: diff is left empty when they are the same, else it holds the
+ * first object that differs, as read from the catalog ("table\tversion\tversion\tCREATE …"). */
+int store_catalog_schema_check(pond *p, pond_buf *diff);
+
 /* Check the catalog's schema version (this also takes the first look at the file). */
 int store_catalog_check(pond *p);
 
