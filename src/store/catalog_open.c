@@ -81,7 +81,7 @@ static int connect(pond *p, const char *query, int flags)
 
     if ((rc = catalog_uri(p->catalog_path, query, &uri)) < 0)
         goto done;
-    src = sqlite3_open_v2(uri.ptr, &p->cat, flags | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW, NULL);
+    src = sqlite3_open_v2(uri.ptr, &p->cat, flags | SQLITE_OPEN_URI, NULL);
     if (src != SQLITE_OK) {
         rc = store_sql_fail(p, src, "cannot open the catalog");
         goto done;

@@ -31,6 +31,11 @@ expect_ok pond init "$TMP/name with spaces"
 expect_ok pond --pond "$TMP/name with spaces" mkdir /a
 expect_ok pond --pond "$TMP/name with spaces" list
 check_eq "a pond under a path with spaces works" "/a" "$(cat "$OUT")"
+ln -s "$TMP/name with spaces" "$TMP/link"
+expect_ok pond --pond "$TMP/link" mkdir /b
+expect_ok pond --pond "$TMP/link" list
+check_eq "a pond reached through a symlink works" "/a /b" "$(tr '\n' ' ' <"$OUT" | sed 's/ $//')"
+expect_ok pond init "$TMP/link/../linked-parent"
 
 # --- refusals -----------------------------------------------------------------------------
 mkdir "$TMP/full"
