@@ -10,7 +10,9 @@
  * Why this is safe under kill -9: the kernel drops a flock with the last descriptor of its
  * holder, so a dead holder never blocks anyone; the record it leaves is stale but is only
  * read while the lock is held by someone, and a record naming a process that no longer runs
- * is not believed.  flock locks belong to the open file, so two handles of one process
+ * is not believed.  (pond_check takes the lock shared for an instant to see whether a writer
+ * is at work; a writer whose wait is over meanwhile waits a moment more for it, since the
+ * lock then names no writer.)  flock locks belong to the open file, so two handles of one process
  * exclude each other as two processes do.  SQLite's own write lock stays beneath this one
  * (BEGIN IMMEDIATE), so even a writer that ignored $POND/lock could not corrupt the catalog.
  */
@@ -28,6 +30,7 @@
 
 #define LOCK_PAUSE_MIN_MS 2
 #define LOCK_PAUSE_MAX_MS 50
+#define LOCK_GRACE_MS 100 /* past the wait, while the lock's holder is not a writer */
 #define HOLDER_MAX 2048
 
 static int64_t now_ms(void)
@@ -149,8 +152,16 @@ int store_lock_acquire(pond *p)
             goto done;
         }
         if ((left = deadline - now_ms()) <= 0) {
-            rc = busy(p, fd);
-            goto done;
+            /* a writer has its record written within moments of taking the lock; a lock
+             * without one is held for an instant by pond_check's probe: worth a moment more */
+            pond_buf who = POND_BUF_INIT;
+            int writer = read_holder(fd, &who);
+            pond_buf_free(&who);
+            if (writer || left <= -LOCK_GRACE_MS) {
+                rc = busy(p, fd);
+                goto done;
+            }
+            left = LOCK_PAUSE_MIN_MS;
         }
         pause_ms(pause < left ? pause : left);
         if ((pause *= 2) > LOCK_PAUSE_MAX_MS)
