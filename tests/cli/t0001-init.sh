@@ -52,6 +52,14 @@ expect_fail 2 "no pond given" env -u POND "$POND_BIN" init
 expect_fail 2 "too many arguments" pond init "$TMP/a" "$TMP/b"
 [ ! -e "$TMP/a" ] && pass "a usage error creates nothing" || fail "a usage error creates nothing"
 
+# --- a pond of the older layout (catalog.duckdb) is recognised and refused -----------------
+mkdir "$TMP/old-layout"
+printf 'DUCK' >"$TMP/old-layout/catalog.duckdb"
+expect_fail 1 "catalog.duckdb" pond --pond "$TMP/old-layout" list
+check_contains "…saying what to do" "$(cat "$ERR")" "make a new pond with 'pond init'"
+expect_fail 1 "older catalog.duckdb layout" pond init "$TMP/old-layout"
+check_eq "…and leaves it as it was" "catalog.duckdb" "$(ls -A "$TMP/old-layout")"
+
 # --- version ------------------------------------------------------------------------------
 expect_ok pond --version
 grep -Eq '^pond [0-9]+\.[0-9]+\.[0-9]+$' "$OUT" && pass "--version prints the version" \
