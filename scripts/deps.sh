@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pond builds with, and nothing the machine already has:
-#   - Debian packages (compiler, cmake, libyaml, jansson, OpenSSL's libcrypto for sha256, npm);
+#   - Debian packages (compiler, cmake, libyaml, jansson, SQLite for the catalog, OpenSSL's
+#     libcrypto for sha256, npm; for the tests: the sqlite3 shell, which edits and damages
+#     catalogs on purpose, and strace, which kills a process at a chosen system call);
 #   - DuckDB's C header and libduckdb.so, fetched with `npm pack` into the git-ignored .deps/,
 #     each tarball checked against the sha256 recorded in deps/duckdb.lock.
 # Safe to run again: a finished download is kept (stamped by its sha256).
@@ -9,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.deps/duckdb"
 
 missing=()
-for pkg in gcc make cmake pkg-config libyaml-dev libjansson-dev libssl-dev; do
+for pkg in gcc make cmake pkg-config libyaml-dev libjansson-dev libsqlite3-dev libssl-dev sqlite3 strace; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
 done
 command -v npm >/dev/null 2>&1 || missing+=(npm)

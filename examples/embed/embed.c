@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 {
     pond *p = NULL;
     pond_export_result *result = NULL;
+    pond_open_options open = POND_OPEN_OPTIONS_INIT;
     pond_copy_options copy = POND_COPY_OPTIONS_INIT;
     pond_export_options exp = POND_EXPORT_OPTIONS_INIT;
     const char *patterns[] = {"/*.series"};
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
     }
     if (pond_init(argv[1]) != POND_OK)
         return fail("init");
-    if (pond_open(&p, argv[1], "embed") != POND_OK)
+    open.command_line = "embed";
+    if (pond_open(&p, argv[1], &open) != POND_OK)
         return fail("open");
 
     copy.format = POND_COPY_SERIES;

@@ -14,9 +14,9 @@ typedef enum pond_error_code {
     POND_ENOTFOUND = -2,  /* a pond, path, file or pattern match that does not exist */
     POND_EEXISTS = -3,    /* something is in the way (existing output, non-empty directory) */
     POND_EINVALID = -4,   /* bad user input: a bad pattern, CSV, YAML, SQL, option value */
-    POND_EBUSY = -5,      /* another process has the pond open */
+    POND_EBUSY = -5,      /* the pond is in use: another writer held it past the wait */
     POND_ENOMEM = -6,     /* out of memory */
-    POND_ECORRUPT = -7    /* the pond's content does not match its catalog (pond check) */
+    POND_ECORRUPT = -7    /* the catalog is damaged, or the content does not match it (check) */
 } pond_error_code;
 
 /* The message of the last error on this thread.

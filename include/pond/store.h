@@ -1,11 +1,18 @@
 /*
  * pond/store.h: the pond on disk (DESIGN.md section 1).
  *
- * A pond is a directory holding catalog.duckdb (the tree of entries, every version of every
- * file, the transaction log) and data/ (immutable content files named by their sha256).
- * Every function here that writes is one transaction: content is written and fsynced under
- * data/ first, and the catalog commit is the single commit point, so a crash leaves either the
- * whole change or only unreferenced files (which pond_check reports and repairs).
+ * A pond is a directory holding catalog.sqlite (an SQLite database in WAL mode: the tree of
+ * entries, every version of every file, the transaction log) and data/ (immutable content
+ * files named by their sha256).  Every function here that writes is one transaction: content
+ * is written and fsynced under data/ first, and the catalog commit is the single commit
+ * point, so a crash leaves either the whole change or only unreferenced files (which
+ * pond_check reports and repairs).
+ *
+ * Concurrency: any number of handles, in any number of processes, may have a pond open.
+ * Reading calls each read one consistent snapshot of the catalog and never wait for a writer
+ * or another reader; writing calls take the pond's write lock, one at a time, waiting up to
+ * the handle's wait_ms for it (then POND_EBUSY, naming the holder's pid and command line).
+ * A handle is used by one thread at a time.
  *
  * Ownership and errors follow pond.h.
  */
@@ -46,17 +53,40 @@ POND_API const char *pond_entry_type_name(pond_entry_type type);
 
 /* Create an empty pond.
  *   path  the pond's directory: created when missing; an existing one must be empty
+ * Atomic: of two pond_init calls on one directory at the same time exactly one succeeds, the
+ * other fails with POND_EEXISTS ("is being initialised" or "is a pond already"); an init that
+ * fails or is killed leaves nothing that keeps the next one from succeeding.
  * Returns POND_OK, POND_EEXISTS for a directory that is not empty, POND_ERROR for I/O. */
 POND_API int pond_init(const char *path);
 
+/* Options of pond_open, in libgit2's shape: declare them with POND_OPEN_OPTIONS_INIT (or fill
+ * them with pond_open_options_init) and change the fields you need, so that a program built
+ * against this header keeps working when fields are added. */
+typedef struct pond_open_options {
+    unsigned int version;     /* POND_OPEN_OPTIONS_VERSION */
+    const char *command_line; /* recorded in the transaction log by the writing calls made
+                                 through the handle; NULL = "".  Copied by pond_open */
+    int wait_ms;              /* how long a writing call waits for another writer to finish
+                                 before it fails with POND_EBUSY; 0 = fail at once; >= 0 */
+} pond_open_options;
+
+#define POND_OPEN_OPTIONS_VERSION 1
+#define POND_OPEN_OPTIONS_INIT {POND_OPEN_OPTIONS_VERSION, NULL, 30000}
+
+/* Fill opts with the defaults of POND_OPEN_OPTIONS_INIT.
+ * Returns POND_OK, or POND_EINVALID for an unknown version. */
+POND_API int pond_open_options_init(pond_open_options *opts, unsigned int version);
+
 /* Open the pond at path.
- *   out           the handle, owned by the caller: release it with pond_close()
- *   path          the pond's directory
- *   command_line  recorded in the transaction log by the writing calls made through this
- *                 handle; may be NULL
- * Returns POND_OK; POND_ENOTFOUND (no such directory, or not a pond: no catalog.duckdb),
- * POND_EBUSY (another process has the pond open).  A handle is used by one thread at a time. */
-POND_API int pond_open(pond **out, const char *path, const char *command_line);
+ *   out   the handle, owned by the caller: release it with pond_close()
+ *   path  the pond's directory
+ *   opts  may be NULL (the defaults)
+ * A pond that cannot be written (read-only media or permissions) opens for reading; its
+ * writing calls fail.  A handle is used by one thread at a time.
+ * Returns POND_OK; POND_ENOTFOUND (no such directory, or not a pond: no catalog.sqlite),
+ * POND_EINVALID (opts of an unknown version or a negative wait; a pond of the older
+ * catalog.duckdb layout), POND_ECORRUPT (the catalog is damaged: run pond_check). */
+POND_API int pond_open(pond **out, const char *path, const pond_open_options *opts);
 
 /* Close the pond and remove the handle's temporary files.  NULL is a no-op. */
 POND_API void pond_close(pond *p);
@@ -66,15 +96,16 @@ POND_API const char *pond_path(const pond *p);
 
 /* The host directories the content files of p lie in, spelled as the content_path of every
  * version pond_glob hands out: the pond's data/ and the handle's private tmp directory
- * (control-fs records).  For confining a reader of the content to them (a sandboxed
- * DuckDB).  Both borrowed, valid until pond_close. */
-void pond_content_dirs(const pond *p, const char **data_dir, const char **tmp_dir);
+ * (control-fs records; made here when the handle has none yet).  For confining a reader of
+ * the content to them (a sandboxed DuckDB).  Both borrowed, valid until pond_close.
+ * Returns POND_OK, or POND_ERROR when the tmp directory cannot be made. */
+POND_API int pond_content_dirs(pond *p, const char **data_dir, const char **tmp_dir);
 
 /* POND_EINVALID "[<what> ]'<host_path>' is inside the pond '…' (pond never writes over its
  * own files)" when host_path, or where it would be created, lies in p's directory, compared
  * as real paths after symlinks; POND_OK otherwise.  what may be NULL.  pond_copy_out and pond_export check every
  * host path they write with it. */
-int pond_check_outside(const pond *p, const char *host_path, const char *what);
+POND_API int pond_check_outside(const pond *p, const char *host_path, const char *what);
 
 /* ---- writing (each call is one transaction) ----------------------------------------------- */
 
@@ -171,12 +202,12 @@ typedef struct pond_version_info {
 
 /* Check, before reading v's content file, that it is there with the size the catalog
  * records: POND_ECORRUPT "content file '…' is damaged: …" otherwise. */
-int pond_version_check(const pond_version_info *v);
+POND_API int pond_version_check(const pond_version_info *v);
 
 /* Copy v's content file byte for byte to host path dst (created or truncated, then fsynced),
  * checking its size and sha256 as it goes: POND_ECORRUPT, and dst removed, when the bytes are
  * not the catalog's. */
-int pond_version_copy(const pond_version_info *v, const char *dst);
+POND_API int pond_version_copy(const pond_version_info *v, const char *dst);
 
 typedef struct pond_entry_info {
     const char *path;             /* absolute pond path */
@@ -265,9 +296,31 @@ typedef int (*pond_txn_fn)(const pond_txn_info *txn, void *ctx);
  * Returns POND_OK, fn's value when it stopped, or an error. */
 POND_API int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx);
 
+/* ---- read snapshots ------------------------------------------------------------------------ */
+
+/* Every reading call reads one consistent snapshot of its own.  Between pond_snapshot_begin
+ * and pond_snapshot_end all reading calls on p read the same snapshot, taken at begin, while
+ * other processes go on writing (pond export holds one for its whole run).  *out_txn (may be
+ * NULL) is the seq of the last transaction the snapshot holds (0 for none).  Writing calls on
+ * p fail while a snapshot is open (POND_EINVALID).  A long snapshot keeps the catalog's
+ * write-ahead log from being folded back into the catalog until it ends; it does not block
+ * anyone. */
+POND_API int pond_snapshot_begin(pond *p, int64_t *out_txn);
+
+/* End the snapshot of pond_snapshot_begin (a no-op when none is open). */
+POND_API void pond_snapshot_end(pond *p);
+
+/* Record a run that read the pond and wrote only outside it (pond export) in the transaction
+ * log: one short transaction of its own whose row has start_time (µs since the epoch), the
+ * time of this call as its end, status "committed" when ok else "aborted", the handle's
+ * command line and variables_json (a JSON object; NULL = "{}").  Waits for the write lock
+ * like any writing call (POND_EBUSY); fails on a pond opened read-only. */
+POND_API int pond_txn_append(pond *p, int64_t start_time, int ok, const char *variables_json);
+
 typedef struct pond_check_report {
     int64_t versions_checked;
-    int64_t problems;   /* missing or damaged content files: the pond is corrupt */
+    int64_t problems;   /* a damaged catalog, missing or damaged content files: the pond is
+                           corrupt */
     int64_t orphans;    /* content files no version refers to (left by a crash) */
     int64_t repaired;   /* orphans removed by repair */
 } pond_check_report;
@@ -275,7 +328,10 @@ typedef struct pond_check_report {
 /* Called with one line per finding ("missing content for /a/b version 2: …"). */
 typedef void (*pond_check_fn)(const char *finding, void *ctx);
 
-/* Verify every version's content file exists with its size and sha256, and look for orphans.
+/* Verify the catalog (SQLite's integrity check, the tree: every entry under an existing
+ * directory, every version of an existing file), that every version's content file exists
+ * with its size and sha256, and look for orphans.  A repair takes the write lock (waiting as
+ * writing calls do); without it the check is a reader.
  *   repair   non-zero: remove the orphans
  *   report   filled with the counts (may be NULL)
  *   fn, ctx  called with each finding (fn may be NULL)

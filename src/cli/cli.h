@@ -14,19 +14,25 @@
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_ERROR = 1, /* a user error or a failure: the message says which */
-    CLI_EXIT_USAGE = 2  /* bad command line: unknown option, missing argument */
+    CLI_EXIT_USAGE = 2, /* bad command line: unknown option, missing argument */
+    CLI_EXIT_BUSY = 3   /* busy, try again: another writer held the pond past --wait */
 };
+
+/* The default of --wait SECONDS: how long a writing command waits for another writer. */
+#define CLI_DEFAULT_WAIT_S 30
 
 /* What main() found before the command name. */
 typedef struct cli_global {
     const char *pond_path;    /* --pond PATH, else $POND, else NULL */
     const char *command_line; /* the whole command line, for the transaction log */
+    int wait_ms;              /* --wait SECONDS, in milliseconds */
 } cli_global;
 
 /* A command: argv[0] is the command name, options follow (parse with getopt_long). */
 typedef int (*cli_command_fn)(int argc, char **argv, const cli_global *g);
 
-/* Print "pond: <pond_error_last()>" to stderr and return CLI_EXIT_ERROR. */
+/* Print "pond: <pond_error_last()>" to stderr and return its exit code: CLI_EXIT_BUSY for
+ * POND_EBUSY, else CLI_EXIT_ERROR. */
 int cli_fail(void);
 
 /* Print "pond: <formatted message>" to stderr and return CLI_EXIT_ERROR (for user errors
@@ -37,7 +43,8 @@ int cli_error(const char *fmt, ...)
 #endif
     ;
 
-/* Print "pond <cmd>: <message>" and a hint to run --help to stderr; return CLI_EXIT_USAGE. */
+/* Print "pond <cmd>: <message>" and a hint to run --help to stderr; return CLI_EXIT_USAGE.
+ * cmd "" is pond itself (an error in the global options). */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -46,6 +53,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /* Open the pond named by g (or fail with a message saying to use --pond or POND). */
 int cli_open_pond(pond **out, const cli_global *g);
+
+/* Parse the value of --wait (seconds, a decimal fraction allowed, 0 to 2,000,000) into
+ * *out_ms.  -1 when it is not such a number. */
+int cli_parse_wait(const char *text, int *out_ms);
 
 /* ---- option parsing ----------------------------------------------------------------------- */
 

@@ -1,13 +1,15 @@
 /*
  * cli/cli_common.c: what every pond command shares: error and usage messages with their exit
- * codes, opening the pond named on the command line, getopt_long with pond's messages, the
- * --help layout and time formatting.
+ * codes, opening the pond named on the command line (with --wait), getopt_long with pond's
+ * messages, the --help layout and time formatting.
  *
  * Guarantees: every message goes to stderr, prefixed "pond: " (errors) or "pond <cmd>: "
  * (usage); help goes to stdout.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,7 +19,7 @@ int cli_fail(void)
 {
     const char *msg = pond_error_last();
     fprintf(stderr, "pond: %s\n", msg && *msg ? msg : "unknown error");
-    return CLI_EXIT_ERROR;
+    return pond_error_last_code() == POND_EBUSY ? CLI_EXIT_BUSY : CLI_EXIT_ERROR;
 }
 
 int cli_error(const char *fmt, ...)
@@ -34,22 +36,41 @@ int cli_error(const char *fmt, ...)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "pond %s: ", cmd);
+    fprintf(stderr, "pond%s%s: ", *cmd ? " " : "", cmd);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'pond %s --help'\n", cmd);
+    fprintf(stderr, "\ntry 'pond%s%s --help'\n", *cmd ? " " : "", cmd);
     return CLI_EXIT_USAGE;
 }
 
 int cli_open_pond(pond **out, const cli_global *g)
 {
+    pond_open_options opts = POND_OPEN_OPTIONS_INIT;
+
     *out = NULL;
     if (!g->pond_path || !*g->pond_path)
         return cli_error("no pond given: use --pond PATH or set POND");
-    if (pond_open(out, g->pond_path, g->command_line) != POND_OK)
+    opts.command_line = g->command_line;
+    opts.wait_ms = g->wait_ms;
+    if (pond_open(out, g->pond_path, &opts) != POND_OK)
         return cli_fail();
     return CLI_EXIT_OK;
+}
+
+int cli_parse_wait(const char *text, int *out_ms)
+{
+    char *end;
+    double s;
+
+    if (!text || !*text || *text == '-' || *text == '+' || *text == ' ')
+        return -1;
+    errno = 0;
+    s = strtod(text, &end);
+    if (errno || *end || !(s >= 0 && s <= 2000000))
+        return -1;
+    *out_ms = (int)(s * 1000 + 0.5);
+    return 0;
 }
 
 void cli_options_begin(void)
@@ -96,7 +117,12 @@ int cli_print_help(const cli_help *help)
         fputs(help->options, stdout);
     printf("  --pond PATH           the pond to use (default: $POND); also accepted before\n"
            "                        the command name\n"
-           "  -h, --help            show this help and exit\n");
+           "  --wait SECONDS        how long to wait for another writer to finish (default\n"
+           "                        %d; 0 fails at once); also accepted before the command\n"
+           "  -h, --help            show this help and exit\n",
+           CLI_DEFAULT_WAIT_S);
+    printf("\nExit status: 0 success, 1 error, 2 usage error, 3 busy (another writer held the\n"
+           "pond past --wait: try again).\n");
     if (help->examples)
         printf("\nExamples:\n%s", help->examples);
     return CLI_EXIT_OK;

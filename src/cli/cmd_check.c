@@ -1,8 +1,9 @@
 /*
- * cli/cmd_check.c: pond check [--repair]: verify every version's content file (exists, size,
- * sha256) and look for orphans (content no version refers to, left by a crash); --repair
- * removes the orphans.  Prints each finding, then a summary line (not with --quiet).  Exits 1
- * when the pond is corrupt (missing or damaged content); orphans alone are not corruption.
+ * cli/cmd_check.c: pond check [--repair]: verify the catalog (SQLite's integrity check, the
+ * tree, the schema) and every version's content file (exists, size, sha256), and look for
+ * orphans (content no version refers to, left by a crash); --repair removes the orphans.
+ * Prints each finding, then a summary line (not with --quiet).  Exits 1 when the pond is corrupt (a damaged
+ * catalog, missing or damaged content); orphans alone are not corruption.
  */
 #include <inttypes.h>
 
@@ -11,12 +12,17 @@
 static const cli_help help = {
     "pond check [--repair] [--quiet]",
     "Verify every stored version; report or remove orphans.",
-    "Checks that every version's content file exists with its recorded size and sha256, and\n"
-    "looks for content files no version refers to (orphans: what a crash before a commit\n"
-    "leaves).  Prints one line per finding and a summary.  Exits 1 when content is missing or\n"
-    "damaged (the pond is corrupt); orphans alone leave the pond sound (exit 0).  With\n"
-    "--quiet only the findings are printed: nothing at all for a sound pond.",
-    "  --repair              remove orphaned content files\n"
+    "Checks the catalog (catalog.sqlite: SQLite's integrity check, its schema, every entry\n"
+    "under an existing directory, every version of an existing file), that every version's\n"
+    "content file exists with its recorded size and sha256, and looks for files nothing\n"
+    "refers to (orphans: what a crash before a commit leaves in data/ and tmp/).  Prints one\n"
+    "line per finding and a summary.  Exits 1 when the catalog is damaged or content is\n"
+    "missing or damaged (the pond is corrupt); orphans alone leave the pond sound (exit 0).\n"
+    "With --quiet only the findings are printed: nothing at all for a sound pond.\n"
+    "\n"
+    "A check is a reader: it runs while other commands write (it then leaves data/ alone and\n"
+    "says so).  --repair is a writer: it waits for the pond like any writer (--wait).",
+    "  --repair              remove orphans (never while the catalog has problems)\n"
     "  -q, --quiet           no summary line\n",
     "  pond check\n"
     "  pond check --repair\n",

@@ -3,11 +3,11 @@
  * (Hive-partitioned) Parquet, run the later pipeline stages, all or nothing (DESIGN.md §3).
  *
  * The command parses the command line into pond_export_options and calls pond_export();
- * the export reads the pond (holding it open, so no writer runs meanwhile) and never writes
- * to it.  What the run reports arrives as events: report lines go to stderr, indented within
- * a stage, and on a terminal a progress bar counts the rows read (cli/progress.c).  The
- * dry-run listing goes to stdout.  Exit 2 for a bad command line, 1 for anything the export
- * refuses or fails at.
+ * the export reads one snapshot of the pond, taken when it starts, while writers go on, and
+ * records its run in the log when it ends.  What the run reports arrives as events: report
+ * lines go to stderr, indented within a stage, and on a terminal a progress bar counts the
+ * rows read (cli/progress.c).  The dry-run listing goes to stdout.  Exit 2 for a bad command
+ * line, 1 for anything the export refuses or fails at, 3 when the pond is busy past --wait.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -48,6 +48,10 @@ static const cli_help help = {
     "output directory, so no stale partition survives (and an export limited by\n"
     "--start-time/--end-time leaves only that window there).  Two matches that would write\n"
     "the same output, or one inside the other's, are an error naming both.\n"
+    "\n"
+    "The export reads the pond as it was when it started (one snapshot), so other commands,\n"
+    "writers included, run meanwhile and its output is exactly that state; when it ends it\n"
+    "records its run in the transaction log (pond show).\n"
     "\n"
     "Each written file is a row of the table export_metadata (pattern, capture_group,\n"
     "capture_value, file_path, start_time, end_time, row_count, export_stage, source_path;\n"

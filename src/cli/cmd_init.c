@@ -2,16 +2,20 @@
  * cli/cmd_init.c: pond init [PATH]: create an empty pond.
  *
  * The pond is made at PATH when given, else at --pond/POND.  The directory is created when
- * missing; a directory that is not empty is refused and left as it was.
+ * missing; a directory that is not empty is refused and left as it was.  Init is atomic (of
+ * two at once exactly one succeeds; a failed or killed one leaves nothing in the way).
  */
 #include "cli/cli.h"
 
 static const cli_help help = {
     "pond init [PATH]",
     "Create an empty pond.",
-    "Makes the pond directory (when missing) with its catalog.duckdb and data/.  The pond is\n"
-    "PATH when given, else the one named by --pond or POND.  A directory that already holds\n"
-    "anything is refused.",
+    "Makes the pond directory (when missing) with its catalog (catalog.sqlite), data/, tmp/\n"
+    "and lock.  The pond is PATH when given, else the one named by --pond or POND.  A\n"
+    "directory that already holds anything is refused.  Init is atomic: of two inits of one\n"
+    "directory at once exactly one succeeds, the other says the directory is being\n"
+    "initialised or is a pond; an init that fails or is killed leaves nothing that keeps the\n"
+    "next one from succeeding.",
     NULL,
     "  pond init /srv/ponds/noyo\n"
     "  POND=/srv/ponds/noyo pond init\n",

@@ -1,10 +1,11 @@
 /*
  * cli/main.c: the pond executable: global options, the command table and dispatch.
  *
- *   pond [--pond PATH] [--help] [--version] COMMAND [ARGS…]
+ *   pond [--pond PATH] [--wait SECONDS] [--help] [--version] COMMAND [ARGS…]
  *
- * The pond is named by --pond PATH (before or after the command name) or the POND environment
- * variable.  Each command lives in its own cmd_<name>.c and parses its own options; main()
+ * The pond is named by --pond PATH or the POND environment variable; --wait says how long a
+ * writing command waits for another writer (default 30 s).  Both may also follow the command
+ * name.  Each command lives in its own cmd_<name>.c and parses its own options; main()
  * records the whole command line (shell-quoted) for the transaction log.  Exit codes are the
  * CLI_EXIT_* of cli.h.
  */
@@ -69,12 +70,24 @@ static int unknown_command(const char *prefix, const char *name)
 
 static void print_main_usage(FILE *f)
 {
-    fprintf(f, "Usage: pond [--pond PATH] [--help] [--version] COMMAND [ARGS…]\n\n"
+    fprintf(f, "Usage: pond [--pond PATH] [--wait SECONDS] [--help] [--version] COMMAND "
+               "[ARGS…]\n\n"
                "pond: a local-first store for time-series data.\n\nCommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nThe pond is the directory named by --pond PATH or the POND environment\n"
-               "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.\n");
+    fprintf(f,
+            "\nThe pond is the directory named by --pond PATH or the POND environment\n"
+            "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.\n"
+            "\nConcurrency: commands that only read (list, describe, cat, show, check, the\n"
+            "reading side of export) never wait, whatever else runs.  One command writes at a\n"
+            "time; another writer waits for it up to --wait SECONDS (default %d; 0: not at\n"
+            "all), then fails with 'pond is in use by pid N (command)' and exit status 3.\n"
+            "\nExit status:\n"
+            "  0  success\n"
+            "  1  error (the message says what failed; the pond is left as it was)\n"
+            "  2  usage error (unknown option or command, missing value)\n"
+            "  3  busy, try again (another writer held the pond past --wait)\n",
+            CLI_DEFAULT_WAIT_S);
 }
 
 static int cmd_help(int argc, char **argv, const cli_global *g)
@@ -152,33 +165,56 @@ static char *join_command_line(int argc, char **argv)
     return out;
 }
 
-/* Take --pond PATH / --pond=PATH out of the command's arguments (before any "--"), so that it
- * may follow the command name.  Returns -1 (after a usage error) when PATH is missing. */
-static int take_pond_option(int *argc, char **argv, const char **pond_path)
+/* If argv[*i] is a global option (--pond PATH, --pond=PATH, --wait SECONDS, --wait=SECONDS),
+ * take it into g and step *i past it: 1.  0 when it is not one; -1 (after a usage error
+ * naming who) when its value is missing or bad. */
+static int global_option(int argc, char **argv, int *i, cli_global *g, const char *who)
 {
-    int i = 1, j = 1;
+    static const char *const names[] = {"--pond", "--wait"};
+    const char *a = argv[*i], *value = NULL;
+    size_t k, n;
+
+    for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+        n = strlen(names[k]);
+        if (strncmp(a, names[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
+            break;
+    }
+    if (k == sizeof names / sizeof names[0])
+        return 0;
+    if (a[n] == '=') {
+        value = a + n + 1;
+        *i += 1;
+    } else if (*i + 1 < argc) {
+        value = argv[*i + 1];
+        *i += 2;
+    } else {
+        cli_usage_error(who, "option '%s' needs a value", names[k]);
+        return -1;
+    }
+    if (k == 0) {
+        g->pond_path = value;
+    } else if (cli_parse_wait(value, &g->wait_ms) < 0) {
+        cli_usage_error(who, "--wait '%s': not a number of seconds (0 to 2000000)", value);
+        return -1;
+    }
+    return 1;
+}
+
+/* Take the global options out of the command's arguments (before any "--"), so that they may
+ * follow the command name.  Returns -1 (after a usage error) for a missing or bad value. */
+static int take_global_options(int *argc, char **argv, cli_global *g)
+{
+    int i = 1, j = 1, got;
     while (i < *argc) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--")) {
+        if (!strcmp(argv[i], "--")) {
             while (i < *argc)
                 argv[j++] = argv[i++];
             break;
         }
-        if (!strcmp(a, "--pond")) {
-            if (i + 1 >= *argc) {
-                cli_usage_error(argv[0], "option '--pond' needs a value");
-                return -1;
-            }
-            *pond_path = argv[i + 1];
-            i += 2;
-            continue;
-        }
-        if (!strncmp(a, "--pond=", 7)) {
-            *pond_path = a + 7;
-            i++;
-            continue;
-        }
-        argv[j++] = argv[i++];
+        if ((got = global_option(*argc, argv, &i, g, argv[0])) < 0)
+            return -1;
+        if (got == 0)
+            argv[j++] = argv[i++];
     }
     *argc = j;
     argv[j] = NULL;
@@ -187,25 +223,19 @@ static int take_pond_option(int *argc, char **argv, const char **pond_path)
 
 int main(int argc, char **argv)
 {
-    cli_global g = {NULL, NULL};
+    cli_global g = {NULL, NULL, CLI_DEFAULT_WAIT_S * 1000};
     const cli_command *cmd;
     char *command_line = NULL;
-    int i = 1, rc;
+    int i = 1, rc, got;
 
     g.pond_path = getenv("POND");
     while (i < argc && argv[i][0] == '-') {
         const char *a = argv[i];
-        if (!strcmp(a, "--pond")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "pond: option '--pond' needs a value\ntry 'pond --help'\n");
-                return CLI_EXIT_USAGE;
-            }
-            g.pond_path = argv[i + 1];
-            i += 2;
-        } else if (!strncmp(a, "--pond=", 7)) {
-            g.pond_path = a + 7;
-            i++;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+        if ((got = global_option(argc, argv, &i, &g, "")) < 0)
+            return CLI_EXIT_USAGE;
+        if (got)
+            continue;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             print_main_usage(stdout);
             return CLI_EXIT_OK;
         } else if (!strcmp(a, "--version")) {
@@ -232,7 +262,7 @@ int main(int argc, char **argv)
     argv += i;
     /* A missing pond is reported by cli_open_pond, after the command has parsed its options,
      * so that usage errors (exit 2) and --help come first. */
-    if ((cmd->flags & NEEDS_POND) && take_pond_option(&argc, argv, &g.pond_path) < 0) {
+    if ((cmd->flags & NEEDS_POND) && take_global_options(&argc, argv, &g) < 0) {
         rc = CLI_EXIT_USAGE;
         goto done;
     }

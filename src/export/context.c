@@ -220,8 +220,10 @@ done:
 static int lock_down(pond_export_ctx *ctx)
 {
     const char *dirs[3] = { NULL, NULL, ctx->staging };
-    if (ctx->p)
-        pond_content_dirs(ctx->p, &dirs[0], &dirs[1]);
+    int rc;
+
+    if (ctx->p && (rc = pond_content_dirs(ctx->p, &dirs[0], &dirs[1])) != POND_OK)
+        return rc;
     return pond_sql_sandbox_lock(ctx->con, dirs, 3);
 }
 

@@ -2,13 +2,16 @@
  * export/export.c: pond_export(), the runner of one export (include/pond/export.h).
  *
  *   check options --> pipeline (file, or from the options) --> --dump-tables check
- *     --> context open --> stage 1 … stage n (each: run, flush export_metadata, report)
- *     --> tables dumped to staging --> [result: the context's tables handed over]
- *     --> commit (staged outputs moved into DIR) --> tables installed in DIR2 --> context free
+ *     --> snapshot begin --> context open --> stage 1 … stage n (each: run, flush
+ *     export_metadata, report) --> tables dumped to staging --> [result: the context's tables
+ *     handed over] --> commit (staged outputs moved into DIR) --> tables installed in DIR2
+ *     --> snapshot end --> the run's entry in the pond's log (export/run_log.c) --> context free
  *   Any failure up to the commit (a callback canceling the run among them) goes straight to
- *   context free, which removes the staging directory: DIR (and DIR2) are left as they were.
- *   DIR2 is written only after the commit succeeded, so its tables never describe files that
- *   were not put in place.  A dry run opens no staging directory and commits nothing.
+ *   the end, where context free removes the staging directory: DIR (and DIR2) are left as
+ *   they were.  DIR2 is written only after the commit succeeded, so its tables never describe
+ *   files that were not put in place.  A dry run opens no staging directory, commits nothing
+ *   and logs nothing.  The whole run reads the one snapshot taken at its start: writers go on
+ *   meanwhile, and the output is exactly that snapshot.
  *
  * The runner owns what is common to all stages: option checks that need no pond, the
  * -v variables (they override a pipeline template stage's vars of the same key), stage
@@ -21,6 +24,7 @@
 #include "export/pipeline.h"
 #include "export/progress.h"
 #include "export/result.h"
+#include "export/run_log.h"
 #include "export/temporal.h"
 #include "util/error.h"
 #include "util/version.h"
@@ -203,12 +207,13 @@ static int run_stages(pond_export_ctx *ctx, const pond_pipeline *pl)
 
 int pond_export(pond_export_result **out, pond *p, const pond_export_options *opts)
 {
-    int rc;
+    int rc, in_snapshot = 0;
     pond_pipeline *pl = NULL;
     pond_export_ctx *ctx = NULL;
     pond_export_result *res = NULL;
     pond_export_progress *pr;
     double t_run = now_s();
+    int64_t start_us = 0, snapshot_txn = 0;
 
     if (out)
         *out = NULL;
@@ -226,6 +231,11 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
               (opts->dump_tables_dir &&
                (rc = pond_check_outside(p, opts->dump_tables_dir, "--dump-tables directory")))))
         goto done;
+    /* the export reads one snapshot of the pond, taken now, and is logged when it ends */
+    start_us = pond_export_now_us();
+    if ((rc = pond_snapshot_begin(p, &snapshot_txn)) != POND_OK)
+        goto done;
+    in_snapshot = 1;
     if ((rc = pond_export_ctx_open(&ctx, p, opts)) != POND_OK)
         goto done;
     pr = pond_export_ctx_progress(ctx);
@@ -268,6 +278,12 @@ done:
         rc = pond_error_set(pond_export_progress_stopped(pond_export_ctx_progress(ctx)),
                             "export canceled");
     pond_export_result_free(res);
+    if (in_snapshot) {
+        pond_snapshot_end(p);
+        if (!opts->dry_run)
+            rc = pond_export_log_run(p, opts, ctx ? pond_export_ctx_progress(ctx) : NULL,
+                                     opts->dir, start_us, snapshot_txn, rc);
+    }
     pond_export_ctx_free(ctx);
     pond_pipeline_free(pl);
     return rc;

@@ -49,6 +49,8 @@ int store_copy_to_stream(const char *path, FILE *out)
     return rc;
 }
 
+static int resolve_in_snapshot(pond *p, pond_fs fs, const pond_buf *norm, store_entry *e);
+
 int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e)
 {
     pond_buf norm = POND_BUF_INIT;
@@ -57,11 +59,28 @@ int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e)
     memset(e, 0, sizeof *e);
     if ((rc = store_path_arg(path, &norm)) < 0)
         goto done;
+    /* one snapshot for the lookup, the symlinks and the versions; the content files it
+     * names are immutable, so reading them needs no snapshot */
+    if ((rc = store_read_begin(p)) < 0)
+        goto done;
+    rc = resolve_in_snapshot(p, fs, &norm, e);
+    store_read_end(p);
+done:
+    if (rc < 0)
+        store_entry_clear(e);
+    pond_buf_free(&norm);
+    return rc;
+}
+
+static int resolve_in_snapshot(pond *p, pond_fs fs, const pond_buf *norm, store_entry *e)
+{
+    int rc;
+
     if (fs == POND_FS_CONTROL) {
-        if ((rc = store_control_lookup(p, norm.ptr, 1, e)) < 0)
+        if ((rc = store_control_lookup(p, norm->ptr, 1, e)) < 0)
             goto done;
     } else {
-        if ((rc = store_entry_follow(p, norm.ptr, e)) < 0)
+        if ((rc = store_entry_follow(p, norm->ptr, e)) < 0)
             goto done;
     }
     if (e->type == POND_ENTRY_DIR) {
@@ -71,11 +90,8 @@ int store_resolve_file(pond *p, pond_fs fs, const char *path, store_entry *e)
     if (fs == POND_FS_DATA && (rc = store_entry_load_versions(p, e)) < 0)
         goto done;
     if (e->nversions == 0)
-        rc = pond_error_set(POND_ECORRUPT, "'%s' has no versions", norm.ptr);
+        rc = pond_error_set(POND_ECORRUPT, "'%s' has no versions", norm->ptr);
 done:
-    if (rc < 0)
-        store_entry_clear(e);
-    pond_buf_free(&norm);
     return rc;
 }
 

@@ -1,56 +1,54 @@
 /*
- * store/check.c: pond_check, the pond's content against its catalog.
+ * store/check.c: pond_check, the pond against its catalog and the catalog against itself.
  *
- * Problems (the pond is corrupt, POND_ECORRUPT): a version whose content file is missing, or
- * has another size or sha256 than recorded; a file entry without versions.  Each distinct
- * content file is hashed once (streamed), however many versions share it.
- * Orphans (harmless, left by a crash or an interrupted write): files under data/ that no
- * version refers to, and anything under tmp/ except this handle's own directory.  repair
- * removes orphans; it never touches a referenced content file.
+ * Problems (the pond is corrupt, POND_ECORRUPT): a damaged catalog (check_catalog.c); a
+ * version whose content file is missing, or has another size or sha256 than recorded; a file
+ * entry without versions.  Each distinct content file is hashed once (streamed), however many
+ * versions share it.
+ * Orphans (harmless, left by a crash or an interrupted write; check_orphans.c): files under
+ * data/ that no version refers to, and what no live handle holds under tmp/.  repair removes
+ * orphans; it never touches a referenced content file, and removes nothing from data/ while
+ * the catalog itself has problems.
+ *
+ * Concurrency.  Without repair the check is a reader: it reads one snapshot and waits for no
+ * one.  Content files are written into data/ by a writer before its commit, so a file the
+ * snapshot does not know is an orphan only if no writer was at work when data/ was listed:
+ * data/ is listed first, then the write lock is probed (store_lock_probe), then the snapshot
+ * is taken.  Any file listed while no writer held the lock was written by a writer that had
+ * finished, so the snapshot, taken later, holds the commit that refers to it, if there was
+ * one.  With repair the check holds the write lock throughout, so no writer is at work.
  */
-#include "store/store_int.h"
+#include "store/check_int.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/fs.h"
-
-enum { CONTENT_OK, CONTENT_MISSING, CONTENT_SIZE, CONTENT_SHA };
-
-typedef struct content_status {
-    char *sha256;
-    int64_t expected_size;
-    int status;
-    int64_t size;   /* found */
-    char found[65]; /* found sha256 */
-} content_status;
-
-typedef struct checker {
-    pond *p;
-    int repair;
-    pond_check_report *r;
-    pond_check_fn fn;
-    void *ctx;
-    content_status *v;
-    size_t n;
-} checker;
-
-static void finding(checker *c, const char *fmt, ...) POND_PRINTF(2, 3);
-
-static void finding(checker *c, const char *fmt, ...)
+static void vfinding(checker *c, const char *fmt, va_list ap)
 {
     char text[2048];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
     if (c->fn)
         c->fn(text, c->ctx);
+}
+
+void check_finding(checker *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfinding(c, fmt, ap);
+    va_end(ap);
+}
+
+void check_problem(checker *c, const char *fmt, ...)
+{
+    va_list ap;
+    c->r->problems++;
+    va_start(ap, fmt);
+    vfinding(c, fmt, ap);
+    va_end(ap);
 }
 
 static int cmp_status(const void *a, const void *b)
@@ -58,60 +56,64 @@ static int cmp_status(const void *a, const void *b)
     return strcmp(((const content_status *)a)->sha256, ((const content_status *)b)->sha256);
 }
 
-static content_status *find_status(checker *c, const char *sha)
+content_status *check_find_content(checker *c, const char *sha)
 {
     content_status key;
     key.sha256 = (char *)sha;
     return c->n ? bsearch(&key, c->v, c->n, sizeof *c->v, cmp_status) : NULL;
 }
 
-/* Verify every distinct content file once. */
-static int verify_contents(checker *c)
+/* The distinct content files the catalog refers to, with their recorded size. */
+static int load_contents(checker *c)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    pond_buf path = POND_BUF_INIT;
-    size_t cap = 0, i;
+    store_stmt st;
+    size_t cap = 0;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(c->p->con, "cannot read the catalog",
-                          "SELECT sha256, max(size) FROM version GROUP BY sha256 ORDER BY sha256",
-                          &stmt);
-    if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
-        goto done;
-    while (store_rows_next(&rows)) {
+    rc = store_sql_query(c->p, &st, "cannot read the catalog",
+                         "SELECT sha256, max(size) FROM version GROUP BY sha256", STORE_NO_ARGS);
+    while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
         content_status *s;
+        rc = POND_OK;
         if (c->n == cap) {
             size_t ncap = cap ? cap * 2 : 64;
             content_status *nv = realloc(c->v, ncap * sizeof *nv);
             if (!nv) {
                 rc = pond_error_oom();
-                goto done;
+                break;
             }
             c->v = nv;
             cap = ncap;
         }
         s = &c->v[c->n];
         memset(s, 0, sizeof *s);
-        if (!(s->sha256 = store_rows_str(&rows, 0))) {
-            rc = pond_error_oom();
-            goto done;
-        }
-        s->expected_size = store_rows_i64(&rows, 1, NULL);
+        if ((rc = store_sql_dup(&st, 0, &s->sha256)) < 0)
+            break;
+        if (!s->sha256)
+            continue; /* a NULL sha256 is a problem integrity_check reports */
+        s->expected_size = store_sql_int(&st, 1);
         c->n++;
     }
-    store_rows_free(&rows);
-    /* the catalog's sort order and strcmp agree for lowercase hex */
-    if (c->n > 1)
+    store_sql_close(&st);
+    if (rc == POND_OK && c->n > 1)
         qsort(c->v, c->n, sizeof *c->v, cmp_status);
+    return rc;
+}
+
+/* Verify every distinct content file once. */
+static int verify_contents(checker *c)
+{
+    pond_buf path = POND_BUF_INIT;
+    size_t i;
+    int rc;
+
+    if ((rc = load_contents(c)) < 0)
+        return rc;
     for (i = 0; i < c->n; i++) {
         content_status *s = &c->v[i];
         struct stat st;
         if ((rc = store_content_path(c->p, s->sha256, &path)) < 0)
-            goto done;
+            break;
         if (stat(path.ptr, &st) != 0 || !S_ISREG(st.st_mode)) {
             s->status = CONTENT_MISSING;
             continue;
@@ -121,185 +123,116 @@ static int verify_contents(checker *c)
             s->size = st.st_size;
             continue;
         }
-        rc = store_sha256_file(path.ptr, s->found, &s->size);
-        if (rc < 0)
-            goto done;
+        if ((rc = store_sha256_file(path.ptr, s->found, &s->size)) < 0)
+            break;
         if (strcmp(s->found, s->sha256) != 0)
             s->status = CONTENT_SHA;
     }
-    rc = POND_OK;
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
     pond_buf_free(&path);
     return rc;
 }
 
-/* Report each version against the status of its content. */
+static void report_version(checker *c, const char *path, int64_t version, const char *sha,
+                           int64_t size)
+{
+    content_status *s = check_find_content(c, sha);
+
+    c->r->versions_checked++;
+    if (!s || s->status == CONTENT_OK)
+        return;
+    if (s->status == CONTENT_MISSING)
+        check_problem(c, "missing content for %s version %lld: data/%.2s/%s", path,
+                      (long long)version, sha, sha);
+    else if (s->status == CONTENT_SIZE)
+        check_problem(c,
+                      "damaged content for %s version %lld: data/%.2s/%s has %lld bytes, "
+                      "expected %lld",
+                      path, (long long)version, sha, sha, (long long)s->size, (long long)size);
+    else
+        check_problem(c, "damaged content for %s version %lld: data/%.2s/%s has sha256 %s",
+                      path, (long long)version, sha, sha, s->found);
+}
+
+/* Report each version against the status of its content, and files without versions. */
 static int report_versions(checker *c)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
+    store_stmt st;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(c->p->con, "cannot read the catalog",
-                          "SELECT e.path, v.version, v.sha256, v.size FROM version v "
-                          "JOIN entry e ON e.id = v.entry_id "
-                          "ORDER BY string_split(e.path, '/'), v.version",
-                          &stmt);
-    if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
-        goto done;
-    while (store_rows_next(&rows)) {
-        char *path = store_rows_str(&rows, 0), *sha = store_rows_str(&rows, 2);
-        int64_t version = store_rows_i64(&rows, 1, NULL), size = store_rows_i64(&rows, 3, NULL);
-        content_status *s = path && sha ? find_status(c, sha) : NULL;
-
-        c->r->versions_checked++;
-        if (s && s->status != CONTENT_OK) {
-            c->r->problems++;
-            if (s->status == CONTENT_MISSING)
-                finding(c, "missing content for %s version %lld: data/%.2s/%s", path,
-                        (long long)version, sha, sha);
-            else if (s->status == CONTENT_SIZE)
-                finding(c,
-                        "damaged content for %s version %lld: data/%.2s/%s has %lld bytes, "
-                        "expected %lld",
-                        path, (long long)version, sha, sha, (long long)s->size, (long long)size);
-            else
-                finding(c, "damaged content for %s version %lld: data/%.2s/%s has sha256 %s", path,
-                        (long long)version, sha, sha, s->found);
-        }
-        free(path);
-        free(sha);
+    rc = store_sql_query(c->p, &st, "cannot read the catalog",
+                         "SELECT e.path, v.version, v.sha256, v.size FROM version v "
+                         "JOIN entry e ON e.id = v.entry_id "
+                         "ORDER BY e.path COLLATE pond_path, v.version",
+                         STORE_NO_ARGS);
+    while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
+        const char *path = store_sql_text(&st, 0), *sha = store_sql_text(&st, 2);
+        rc = POND_OK;
+        if (path && sha)
+            report_version(c, path, store_sql_int(&st, 1), sha, store_sql_int(&st, 3));
     }
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    /* file entries without any version */
-    rc = store_db_prepare(c->p->con, "cannot read the catalog",
-                          "SELECT path FROM entry WHERE type LIKE 'file:%' AND id NOT IN "
-                          "(SELECT entry_id FROM version) ORDER BY path",
-                          &stmt);
+    store_sql_close(&st);
     if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
-        goto done;
-    while (store_rows_next(&rows)) {
-        char *path = store_rows_str(&rows, 0);
-        c->r->problems++;
-        finding(c, "no versions for file %s", path ? path : "?");
-        free(path);
+        return rc;
+    rc = store_sql_query(c->p, &st, "cannot read the catalog",
+                         "SELECT path FROM entry WHERE type LIKE 'file:%' AND id NOT IN "
+                         "(SELECT entry_id FROM version) ORDER BY path COLLATE pond_path",
+                         STORE_NO_ARGS);
+    while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
+        const char *path = store_sql_text(&st, 0);
+        rc = POND_OK;
+        check_problem(c, "no versions for file %s", path ? path : "?");
     }
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
+    store_sql_close(&st);
     return rc;
 }
 
-static void orphan(checker *c, const char *host_path, const char *shown, const char *what)
+/* The content checks; a damaged catalog met here is a problem, not a failure of the check. */
+static int check_contents(checker *c)
 {
-    c->r->orphans++;
-    if (c->repair && pond_fs_rm_rf(host_path) == POND_OK) {
-        c->r->repaired++;
-        finding(c, "removed %s %s", what, shown);
+    int rc = verify_contents(c);
+
+    if (rc == POND_OK)
+        rc = report_versions(c);
+    if (rc == POND_ECORRUPT) {
+        check_problem(c, "catalog: %s", pond_error_last());
+        c->catalog_ok = 0;
+        rc = POND_OK;
+    }
+    return rc;
+}
+
+/* Begin: with repair the write lock, else the listing of data/ and the probe (head comment);
+ * then the snapshot. */
+static int begin(checker *c)
+{
+    pond *p = c->p;
+    int rc;
+
+    if (c->repair) {
+        if (p->read_only)
+            return pond_error_set(POND_ERROR, "cannot repair pond '%s': it is read-only", p->path);
+        if (p->txn || p->snapshot_depth > 0)
+            return pond_error_set(POND_EINVALID,
+                                  "cannot repair pond '%s' inside a transaction or snapshot",
+                                  p->path);
+        if ((rc = store_lock_acquire(p)) < 0)
+            return rc;
     } else {
-        finding(c, "%s %s", what, shown);
+        if ((rc = check_list_data(c)) < 0)
+            return rc;
+        if ((rc = store_lock_probe(p, &c->holder)) < 0)
+            return rc;
+        c->writer_active = rc == 1;
     }
-}
-
-static int is_hex64(const char *name)
-{
-    size_t i;
-    for (i = 0; i < 64; i++)
-        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
-            return 0;
-    return name[64] == '\0';
-}
-
-/* Files under data/ that no version refers to. */
-static int scan_data(checker *c)
-{
-    pond_buf sub = POND_BUF_INIT, file = POND_BUF_INIT, shown = POND_BUF_INIT;
-    DIR *top = NULL, *d = NULL;
-    struct dirent *de, *fe;
-    int rc = POND_OK;
-
-    if (!(top = opendir(c->p->data_dir)))
-        return pond_error_set(POND_ERROR, "cannot read '%s': %s", c->p->data_dir, strerror(errno));
-    while ((de = readdir(top))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        pond_buf_clear(&sub);
-        pond_buf_clear(&shown);
-        if ((rc = pond_buf_printf(&sub, "%s/%s", c->p->data_dir, de->d_name)) < 0 ||
-            (rc = pond_buf_printf(&shown, "data/%s", de->d_name)) < 0)
-            goto done;
-        if (strlen(de->d_name) != 2 || !pond_fs_is_dir(sub.ptr)) {
-            orphan(c, sub.ptr, shown.ptr, "orphan file");
-            continue;
-        }
-        if (!(d = opendir(sub.ptr))) {
-            rc = pond_error_set(POND_ERROR, "cannot read '%s': %s", sub.ptr, strerror(errno));
-            goto done;
-        }
-        while ((fe = readdir(d))) {
-            if (strcmp(fe->d_name, ".") == 0 || strcmp(fe->d_name, "..") == 0)
-                continue;
-            pond_buf_clear(&file);
-            pond_buf_clear(&shown);
-            if ((rc = pond_buf_printf(&file, "%s/%s", sub.ptr, fe->d_name)) < 0 ||
-                (rc = pond_buf_printf(&shown, "data/%s/%s", de->d_name, fe->d_name)) < 0)
-                goto done;
-            if (strlen(fe->d_name) == 64 && is_hex64(fe->d_name) &&
-                strncmp(fe->d_name, de->d_name, 2) == 0 && find_status(c, fe->d_name))
-                continue;
-            orphan(c, file.ptr, shown.ptr, "orphan content file");
-        }
-        closedir(d);
-        d = NULL;
+    if ((rc = store_read_begin(p)) < 0) {
+        if (c->repair)
+            store_lock_release(p);
+        return rc;
     }
-done:
-    if (d)
-        closedir(d);
-    closedir(top);
-    pond_buf_free(&sub);
-    pond_buf_free(&file);
-    pond_buf_free(&shown);
-    return rc;
-}
-
-/* Anything under tmp/ but this handle's own directory was left by an interrupted process. */
-static int scan_tmp(checker *c)
-{
-    pond_buf tmp = POND_BUF_INIT, path = POND_BUF_INIT, shown = POND_BUF_INIT;
-    DIR *d = NULL;
-    struct dirent *de;
-    int rc = POND_OK;
-
-    if ((rc = pond_buf_printf(&tmp, "%s/tmp", c->p->path)) < 0)
-        goto done;
-    if (!(d = opendir(tmp.ptr)))
-        goto done; /* no tmp/ at all: nothing left over */
-    while ((de = readdir(d))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        pond_buf_clear(&path);
-        pond_buf_clear(&shown);
-        if ((rc = pond_buf_printf(&path, "%s/%s", tmp.ptr, de->d_name)) < 0 ||
-            (rc = pond_buf_printf(&shown, "tmp/%s", de->d_name)) < 0)
-            goto done;
-        if (strcmp(path.ptr, c->p->tmp_dir) == 0)
-            continue;
-        orphan(c, path.ptr, shown.ptr, "leftover temporary file");
+    if (c->repair && (rc = check_list_data(c)) < 0) {
+        store_read_end(p);
+        store_lock_release(p);
     }
-done:
-    if (d)
-        closedir(d);
-    pond_buf_free(&tmp);
-    pond_buf_free(&path);
-    pond_buf_free(&shown);
     return rc;
 }
 
@@ -311,6 +244,7 @@ int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,
     int rc;
 
     memset(&c, 0, sizeof c);
+    c.holder = (pond_buf)POND_BUF_INIT;
     if (!report)
         report = &local;
     memset(report, 0, sizeof *report);
@@ -319,15 +253,21 @@ int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,
     c.r = report;
     c.fn = fn;
     c.ctx = ctx;
-    if ((rc = verify_contents(&c)) < 0 || (rc = report_versions(&c)) < 0 ||
-        (rc = scan_data(&c)) < 0 || (rc = scan_tmp(&c)) < 0)
-        goto done;
-    if (report->problems > 0)
+    if ((rc = begin(&c)) < 0)
+        goto free;
+    if ((rc = check_catalog(&c)) == POND_OK && (rc = check_contents(&c)) == POND_OK)
+        rc = check_orphans(&c);
+    store_read_end(p);
+    if (repair)
+        store_lock_release(p);
+    if (rc == POND_OK && report->problems > 0)
         rc = pond_error_set(POND_ECORRUPT, "pond '%s' has %lld problem%s", p->path,
                             (long long)report->problems, report->problems == 1 ? "" : "s");
-done:
+free:
     for (i = 0; i < c.n; i++)
         free(c.v[i].sha256);
     free(c.v);
+    check_free_data(&c);
+    pond_buf_free(&c.holder);
     return rc;
 }

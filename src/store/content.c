@@ -14,10 +14,10 @@
 
 #include "util/fs.h"
 
-void pond_content_dirs(const pond *p, const char **data_dir, const char **tmp_dir)
+int pond_content_dirs(pond *p, const char **data_dir, const char **tmp_dir)
 {
     *data_dir = p->data_dir;
-    *tmp_dir = p->tmp_dir;
+    return store_tmp_dir(p, tmp_dir);
 }
 
 int store_content_path(const pond *p, const char *sha256, pond_buf *out)

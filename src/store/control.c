@@ -8,13 +8,15 @@
  *                  variables (the transaction's record)
  *
  * Entries are listed in tree order with /txn/<seq> in numeric order.  When content is asked
- * for (POND_WITH_VERSIONS, cat, copy out) the record is written once per handle as a small
- * Parquet file in the handle's tmp dir (removed by pond_close) and described as version 1, so
- * its content_path reads like a data table's.
+ * for (POND_WITH_VERSIONS, cat, copy out) the record is read from the catalog and written
+ * once per handle by the work database as a small Parquet file in the handle's tmp dir
+ * (removed by pond_close) and described as version 1, so its content_path reads like a data
+ * table's.
  */
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,53 +51,74 @@ static int64_t txn_path_seq(const char *path)
 /* 1 if transaction seq exists, 0 if not, <0 on error. */
 static int txn_exists(pond *p, int64_t seq)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    int rc;
+    int64_t n;
+    int rc = store_sql_int_query(p, "cannot read the transaction log",
+                                 "SELECT count(*) FROM txn WHERE seq = ?1",
+                                 STORE_ARGS(STORE_INT(seq)), 0, &n);
+    return rc < 0 ? rc : n > 0;
+}
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot read the transaction log",
-                          "SELECT count(*) FROM txn WHERE seq = $1", &stmt);
+/* Write the record of transaction seq (read from the catalog) as a one-row Parquet file at
+ * path, through the work database; the values are bound, never pasted. */
+static int write_record(pond *p, int64_t seq, const char *path)
+{
+    store_stmt st;
+    char nums[3][24];
+    const char *params[8];
+    int rc, i;
+
+    rc = store_sql_query(p, &st, "cannot read the transaction log",
+                         "SELECT seq, start_time, end_time, id, status, command, variables "
+                         "FROM txn WHERE seq = ?1",
+                         STORE_ARGS(STORE_INT(seq)));
     if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, seq);
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the transaction log", &rows)) < 0)
-        goto done;
-    rc = store_rows_next(&rows) && store_rows_i64(&rows, 0, NULL) > 0;
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
+        return rc;
+    if ((rc = store_sql_next(&st)) != 1) {
+        store_sql_close(&st);
+        return rc < 0 ? rc
+                      : pond_error_set(POND_ENOTFOUND, "no transaction %lld in the log",
+                                       (long long)seq);
+    }
+    for (i = 0; i < 3; i++)
+        snprintf(nums[i], sizeof nums[i], "%lld", (long long)store_sql_int(&st, i));
+    params[0] = nums[0];
+    params[1] = store_sql_text(&st, 3);
+    params[2] = nums[1];
+    params[3] = nums[2];
+    params[4] = store_sql_text(&st, 4);
+    params[5] = store_sql_text(&st, 5);
+    params[6] = store_sql_text(&st, 6);
+    params[7] = path;
+    for (i = 1; i < 7; i++)
+        if (!params[i])
+            rc = pond_error_set(POND_ECORRUPT, "transaction %lld has a NULL in the catalog: run "
+                                               "'pond check'",
+                                (long long)seq);
+    if (rc == 1 && (rc = store_work_open(p, STORE_WORK_ANY)) == POND_OK)
+        rc = store_work_run(p, POND_ERROR, "cannot write the record of a transaction",
+                            "COPY (SELECT $1::BIGINT AS seq, $2 AS id, "
+                            "make_timestamp($3::BIGINT) AS start_time, "
+                            "make_timestamp($4::BIGINT) AS end_time, $5 AS status, "
+                            "$6 AS command, $7 AS variables) TO $8 (FORMAT PARQUET)",
+                            params, 8, NULL);
+    store_sql_close(&st);
     return rc;
 }
 
 /* Write the record of transaction seq as Parquet (once per handle) and describe it. */
 static int materialize(pond *p, int64_t seq, store_version *v)
 {
-    duckdb_prepared_statement stmt = NULL;
-    duckdb_result res;
     pond_buf path = POND_BUF_INIT;
+    const char *tmp;
     int rc;
 
     memset(v, 0, sizeof *v);
-    if ((rc = pond_buf_printf(&path, "%s/control-txn-%lld.parquet", p->tmp_dir, (long long)seq)) <
-        0)
+    if ((rc = store_tmp_dir(p, &tmp)) < 0)
         goto done;
-    if (!pond_fs_exists(path.ptr)) {
-        rc = store_db_prepare(p->con, "cannot read the transaction log",
-                              "COPY (SELECT seq, id, start_time, end_time, status, command, "
-                              "variables FROM txn WHERE seq = $1) TO $2 (FORMAT PARQUET)",
-                              &stmt);
-        if (rc < 0)
-            goto done;
-        duckdb_bind_int64(stmt, 1, seq);
-        duckdb_bind_varchar(stmt, 2, path.ptr);
-        if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
-            rc = pond_error_set(POND_ERROR, "cannot write the record of transaction %lld: %s",
-                                (long long)seq, duckdb_result_error(&res));
-        duckdb_destroy_result(&res);
-        if (rc < 0)
-            goto done;
-    }
+    if ((rc = pond_buf_printf(&path, "%s/control-txn-%lld.parquet", tmp, (long long)seq)) < 0)
+        goto done;
+    if (!pond_fs_exists(path.ptr) && (rc = write_record(p, seq, path.ptr)) < 0)
+        goto done;
     v->version = 1;
     v->txn = seq;
     v->row_count = 1;
@@ -115,7 +138,6 @@ done:
         free(v->schema);
         memset(v, 0, sizeof *v);
     }
-    duckdb_destroy_prepare(&stmt);
     pond_buf_free(&path);
     return rc;
 }
@@ -166,26 +188,23 @@ int store_control_lookup(pond *p, const char *path, int with_content, store_entr
 
 int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_fn fn, void *ctx)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
+    store_stmt st;
     pond_pattern *g = NULL;
     int64_t *seqs = NULL;
     size_t nseq = 0, cap = 0, i, matched = 0;
     pond_buf path = POND_BUF_INIT;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
+    memset(&st, 0, sizeof st);
     if (!pattern)
         return pond_error_set(POND_EINVALID, "no pattern given");
     if ((rc = pond_glob_compile(&g, pattern)) < 0)
         goto done;
-    rc = store_db_prepare(p->con, "cannot read the transaction log",
-                          "SELECT seq FROM txn ORDER BY seq", &stmt);
+    rc = store_sql_query(p, &st, "cannot read the transaction log",
+                         "SELECT seq FROM txn ORDER BY seq", STORE_NO_ARGS);
     if (rc < 0)
         goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the transaction log", &rows)) < 0)
-        goto done;
-    while (store_rows_next(&rows)) {
+    while ((rc = store_sql_next(&st)) == 1) {
         if (nseq == cap) {
             size_t ncap = cap ? cap * 2 : 64;
             int64_t *n = realloc(seqs, ncap * sizeof *n);
@@ -196,9 +215,11 @@ int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_
             seqs = n;
             cap = ncap;
         }
-        seqs[nseq++] = store_rows_i64(&rows, 0, NULL);
+        seqs[nseq++] = store_sql_int(&st, 0);
     }
-    store_rows_free(&rows);
+    store_sql_close(&st);
+    if (rc < 0)
+        goto done;
     /* "/", "/txn", then every "/txn/<seq>" */
     for (i = 0; i < nseq + 2; i++) {
         pond_captures caps = POND_CAPTURES_INIT;
@@ -244,8 +265,7 @@ int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_
     if (matched == 0)
         rc = pond_error_set(POND_ENOTFOUND, "no match for pattern '%s'", pattern);
 done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
+    store_sql_close(&st);
     pond_glob_free(g);
     pond_buf_free(&path);
     free(seqs);

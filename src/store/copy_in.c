@@ -528,8 +528,8 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     v.size = content.size;
     if (pl->exists) {
         id = pl->entry.id;
-    } else if ((rc = store_entry_insert(p, parent_id, pl->target, pl->type, ts_col, txn->seq,
-                                        &id)) < 0) {
+    } else if ((rc = store_entry_insert(p, parent_id, pl->target, pl->type, NULL, ts_col,
+                                        txn->seq, &id)) < 0) {
         goto done;
     }
     rc = store_version_insert(p, id, txn->seq, &v, NULL);

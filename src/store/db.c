@@ -1,8 +1,9 @@
 /*
- * store/db.c: thin helpers over the DuckDB C API for the store: running fixed SQL, preparing
- * statements, reading result rows chunk by chunk (BIGINT / VARCHAR / BOOLEAN columns), and
- * opening the handle's in-memory work database.  Every failure copies DuckDB's message into
- * the pond error before the DuckDB object is destroyed.
+ * store/db.c: thin helpers over the DuckDB C API for the store's work database (the catalog
+ * is SQLite: store/sql.c): running fixed SQL, preparing statements, reading result rows chunk
+ * by chunk (BIGINT / VARCHAR / BOOLEAN columns), and opening the handle's in-memory work
+ * database.  Every failure copies DuckDB's message into the pond error before the DuckDB
+ * object is destroyed.
  */
 #include "store/store_int.h"
 
@@ -133,6 +134,7 @@ int store_work_open(pond *p, store_work_mode mode)
     duckdb_prepared_statement stmt = NULL;
     duckdb_result res;
     pond_buf spill = POND_BUF_INIT;
+    const char *tmp;
     int rc = POND_OK;
     int sandbox = mode != STORE_WORK_HOST;
 
@@ -143,6 +145,8 @@ int store_work_open(pond *p, store_work_mode mode)
         duckdb_close(&p->work_db);
         p->work_open = 0;
     }
+    if ((rc = store_tmp_dir(p, &tmp)) < 0)
+        return rc;
     if (duckdb_open(NULL, &p->work_db) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot open an in-memory duckdb database");
         goto done;
@@ -157,7 +161,7 @@ int store_work_open(pond *p, store_work_mode mode)
     if ((rc = store_db_exec(p->work, "cannot set up the work database", "SET TimeZone = 'UTC'")) <
         0)
         goto done;
-    if ((rc = pond_buf_printf(&spill, "%s/spill", p->tmp_dir)) < 0)
+    if ((rc = pond_buf_printf(&spill, "%s/spill", tmp)) < 0)
         goto done;
     if ((rc = store_db_prepare(p->work, "cannot set up the work database",
                                "SET temp_directory = $1", &stmt)) < 0)
@@ -180,12 +184,6 @@ done:
     duckdb_destroy_prepare(&stmt);
     pond_buf_free(&spill);
     return rc;
-}
-
-int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out)
-{
-    pond_buf_clear(out);
-    return pond_buf_printf(out, "%s/%s-%u%s", p->tmp_dir, stem, ++p->tmp_counter, ext);
 }
 
 /* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one

@@ -68,7 +68,7 @@ int pond_mkdir(pond *p, const char *path, int parents)
                                norm.ptr, prefix.ptr);
             goto done;
         }
-        if ((rc = store_entry_insert(p, parent, prefix.ptr, POND_ENTRY_DIR, NULL, txn->seq,
+        if ((rc = store_entry_insert(p, parent, prefix.ptr, POND_ENTRY_DIR, NULL, NULL, txn->seq,
                                      &parent)) < 0)
             goto done;
     }

@@ -1,25 +1,31 @@
 /*
  * store/store_int.h: the private side of the store module (include/pond/store.h is the public
- * side).  What the files of src/store share: the open pond handle, DuckDB helpers, the
- * transaction, content files and the catalog's tree of entries.
+ * side).  What the files of src/store share: the open pond handle, the catalog's statements,
+ * the write lock, read snapshots, the transaction, content files, the tree of entries and the
+ * DuckDB helpers of the work database.
  *
  * On disk (DESIGN.md section 1):
  *
- *     $POND/catalog.duckdb        meta, txn, entry, version tables (store/catalog.c)
+ *     $POND/catalog.sqlite        meta, txn, entry, version tables (store/catalog.c); SQLite
+ *     $POND/catalog.sqlite-wal    in WAL mode, its write-ahead log and index kept beside it
+ *     $POND/catalog.sqlite-shm    (store/catalog_open.c)
+ *     $POND/lock                  the write lock and its holder's pid and command (lock.c)
  *     $POND/data/ab/abcdef…       content files named by their sha256, no extension; tables
  *                                 and series are Parquet, data files are the raw bytes
- *     $POND/tmp/<handle>XXXXXX/   one private directory per open handle for files in progress
- *                                 (removed by pond_close; a crash leaves it for pond_check)
+ *     $POND/tmp/hXXXXXX/          a private directory per handle that needs one, made on
+ *                                 first use (store/tmpdir.c); removed by pond_close
  *
- * Two DuckDB databases per handle: the catalog (a file database, opened read-write, which is
- * also the lock that keeps a second process out) and a private in-memory "work" database that
- * reads and writes content files (CSV/Parquet conversion, cat, --sql).  A user's --sql never
- * runs on the catalog connection, and only in a sandboxed work database (store_work_open).
+ * Two databases per handle: the catalog (an SQLite connection: readers read snapshots of it
+ * and never wait, one writer at a time holds the lock) and a private in-memory DuckDB "work"
+ * database that reads and writes content files (CSV/Parquet conversion, cat, --sql).  A
+ * user's --sql never runs on the catalog connection, and only in a sandboxed work database
+ * (store_work_open).
  */
 #ifndef POND_STORE_INT_H
 #define POND_STORE_INT_H
 
 #include <duckdb.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -29,20 +35,24 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION "1"
+#define STORE_SCHEMA_VERSION "2"
 #define STORE_ROOT_ID 0
+#define STORE_CATALOG_NAME "catalog.sqlite"
 
 struct pond {
     char *path;         /* the directory as given to pond_open */
-    char *catalog_path; /* path/catalog.duckdb */
+    char *catalog_path; /* path/catalog.sqlite */
     char *data_dir;     /* path/data */
-    char *tmp_dir;      /* path/tmp/<handle>XXXXXX: private, removed by pond_close */
     char *command;      /* command line for the txn log ("" when none) */
-    int registered;     /* in the process's table of open ponds (store/open.c) */
-    dev_t cat_dev;      /* catalog.duckdb's device and inode, the key of that table */
-    ino_t cat_ino;
-    duckdb_database db;
-    duckdb_connection con;
+    int wait_ms;        /* how long a writer waits for the lock */
+    sqlite3 *cat;       /* the catalog connection */
+    int read_only;      /* the catalog could only be opened for reading */
+    int corrupt;        /* SQLite reported corruption: nothing more is committed */
+    int lock_fd;        /* $POND/lock while this handle holds the write lock, else -1 */
+    int snapshot_depth; /* open read snapshots (store/snapshot.c); 0 = none */
+    int64_t snapshot_seq;
+    char *tmp_dir; /* the private tmp directory, NULL until store_tmp_dir makes it */
+    int tmp_fd;    /* its directory, flock'ed shared while the handle lives; -1 */
     int work_open; /* the in-memory work database below is open */
     int work_sandboxed; /* … and locked down (store_work_open) */
     duckdb_database work_db;
@@ -51,7 +61,152 @@ struct pond {
     struct store_txn *txn; /* the transaction in progress, or NULL */
 };
 
-/* ---- store/db.c: DuckDB helpers --------------------------------------------------------- */
+/* ---- store/sql.c: statements on the catalog --------------------------------------------- */
+
+/*
+ * One helper for the prepare / bind / step / copy the error / finalize idiom.  Values are
+ * always bound, never pasted: STORE_ARGS(STORE_INT(id), STORE_TEXT(path)) binds ?1 and ?2.
+ *
+ *     store_stmt st;
+ *     if ((rc = store_sql_query(p, &st, "cannot read the catalog",
+ *                               "SELECT path FROM entry WHERE parent = ?1",
+ *                               STORE_ARGS(STORE_INT(id)))) < 0)
+ *         return rc;
+ *     while ((rc = store_sql_next(&st)) == 1)
+ *         … store_sql_text(&st, 0) …
+ *     store_sql_close(&st);          rc is 0 at the end, < 0 on an error (set)
+ *
+ * Errors say "<what>: <SQLite's message>".  SQLite's corruption codes (SQLITE_CORRUPT,
+ * SQLITE_NOTADB) become POND_ECORRUPT naming the catalog and saying to run pond check, and
+ * mark the handle corrupt (p->corrupt): no transaction commits on it afterwards.  Busy and
+ * locked become POND_EBUSY, out of memory POND_ENOMEM, everything else POND_ERROR.
+ */
+typedef enum store_arg_type { STORE_ARG_NULL, STORE_ARG_INT, STORE_ARG_TEXT } store_arg_type;
+
+typedef struct store_arg {
+    store_arg_type type;
+    int64_t i;
+    const char *s;
+} store_arg;
+
+#define STORE_INT(v) ((store_arg){STORE_ARG_INT, (int64_t)(v), NULL})
+/* text; a NULL pointer binds SQL NULL */
+#define STORE_TEXT(v) ((store_arg){STORE_ARG_TEXT, 0, (v)})
+#define STORE_ARGS(...)                                                                            \
+    ((const store_arg[]){__VA_ARGS__}),                                                            \
+        (sizeof((const store_arg[]){__VA_ARGS__}) / sizeof(store_arg))
+#define STORE_NO_ARGS NULL, 0
+
+typedef struct store_stmt {
+    pond *p;
+    sqlite3_stmt *st;
+    const char *what;
+} store_stmt;
+
+/* Prepare sql on p's catalog into *st and bind args to ?1, ?2, … */
+int store_sql_query(pond *p, store_stmt *st, const char *what, const char *sql,
+                    const store_arg *args, size_t nargs);
+
+/* Step: 1 when there is a row, 0 at the end, < 0 on an error (set). */
+int store_sql_next(store_stmt *st);
+
+/* Column values of the current row (columns from 0).  Text is borrowed until the next step;
+ * NULL for SQL NULL. */
+int64_t store_sql_int(store_stmt *st, int col);
+int store_sql_is_null(store_stmt *st, int col);
+const char *store_sql_text(store_stmt *st, int col);
+
+/* A malloc'd copy of a text column into *out (NULL for SQL NULL); POND_ENOMEM on failure. */
+int store_sql_dup(store_stmt *st, int col, char **out);
+
+/* Finalize (a closed or zeroed statement is a no-op). */
+void store_sql_close(store_stmt *st);
+
+/* Prepare, bind, step to the end and finalize a statement that returns no rows. */
+int store_sql_run(pond *p, const char *what, const char *sql, const store_arg *args,
+                  size_t nargs);
+
+/* The integer in the first column of the first row into *out (dflt when there is no row or
+ * it is NULL). */
+int store_sql_int_query(pond *p, const char *what, const char *sql, const store_arg *args,
+                        size_t nargs, int64_t dflt, int64_t *out);
+
+/* Fixed SQL (several statements, no values) run with sqlite3_exec. */
+int store_sql_exec(pond *p, const char *what, const char *sql);
+
+/* The pond error for SQLite result code src (extended or primary) on p's catalog, message
+ * "<what>: <sqlite3_errmsg>".  Returns the pond code. */
+int store_sql_fail(pond *p, int src, const char *what);
+
+/* ---- store/catalog.c: the schema; store/catalog_open.c: the connection ------------------ */
+
+/* Create the catalog tables and the root directory on the fresh database db (built by
+ * pond_init). */
+int store_catalog_create(sqlite3 *db, const char *what);
+
+/* Compare the catalog's schema (every table, index and its SQL text) with the one
+ * store_catalog_create makes: diff is left empty when they are the same, else it holds the
+ * first object that differs, as read from the catalog ("table\tversion\tversion\tCREATE …"). */
+int store_catalog_schema_check(pond *p, pond_buf *diff);
+
+/* Check the catalog's schema version (this also takes the first look at the file). */
+int store_catalog_check(pond *p);
+
+/* Open p->catalog_path as p->cat: read-write when the pond can be written, else read-only
+ * (immutable when SQLite can neither find nor make the write-ahead log's index).  Sets the
+ * connection's pragmas and the pond_path collation, and checks the schema version. */
+int store_catalog_open(pond *p);
+
+/* Close p->cat (a no-op when closed). */
+void store_catalog_close(pond *p);
+
+/* Register the collation "pond_path" on db: paths in tree order, '/' before every other byte,
+ * so "/a/b" sorts before "/a b" and a directory's entries follow it. */
+int store_catalog_collation(sqlite3 *db);
+
+/* ---- store/lock.c: the write lock ------------------------------------------------------- */
+
+/* Take $POND/lock for p's handle (flock, exclusive), waiting up to p->wait_ms, and write the
+ * holder record (pid, command line) into it.  POND_EBUSY "pond '…' is in use by pid N (…)"
+ * when the wait ends; a holder that died (kill -9) never blocks: the kernel drops its lock. */
+int store_lock_acquire(pond *p);
+
+/* Clear the holder record and release the lock (a no-op when not held). */
+void store_lock_release(pond *p);
+
+/* Whether another handle holds the write lock right now: 0 no, 1 yes (with its pid and
+ * command in holder, when it wrote them), < 0 on an error.  Takes the lock for an instant
+ * to find out, so it must not be called while p holds it. */
+int store_lock_probe(pond *p, pond_buf *holder);
+
+/* ---- store/snapshot.c: read snapshots --------------------------------------------------- */
+
+/* Begin a read transaction on the catalog (nested calls share the outer one; inside a write
+ * transaction this is a no-op and reads see the transaction's own changes). */
+int store_read_begin(pond *p);
+
+/* End what store_read_begin began; keeps the current error. */
+void store_read_end(pond *p);
+
+/* ---- store/tmpdir.c: the handle's temporary directory ----------------------------------- */
+
+/* The handle's private directory for files in progress, made on first use: $POND/tmp/hXXXXXX,
+ * or, for a handle that only reads a pond it cannot write, one under $TMPDIR (or /tmp).  It
+ * is flock'ed (shared) while the handle lives, so that pond_check can tell a live handle's
+ * directory from one a crashed process left.  *out is borrowed (valid until pond_close). */
+int store_tmp_dir(pond *p, const char **out);
+
+/* Remove the handle's directory (pond_close). */
+void store_tmp_dir_remove(pond *p);
+
+/* A fresh path "<tmp_dir>/<stem>-N<ext>" in out. */
+int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out);
+
+/* The names under $POND/tmp that no live handle holds (left by a crashed process), listed
+ * while new directories cannot appear half-made; *out (count *n) is malloc'd, each name too. */
+int store_tmp_leftovers(pond *p, char ***out, size_t *n);
+
+/* ---- store/db.c: DuckDB helpers (the work database) ------------------------------------- */
 
 /* Run sql (no parameters, no user text) on con; on failure set POND_ERROR
  * "<what>: <duckdb message>". */
@@ -93,9 +248,6 @@ int store_rows_is_null(store_rows *rows, idx_t col);
 
 void store_rows_free(store_rows *rows);
 
-/* The DuckDB error of a failed duckdb_open/query, with the "IO Error: " style prefix kept;
- * convenience for a message copy. */
-
 /* DuckDB's message without its "Possible fixes", option dump and "LINE 1:" trailer, on one
  * line, appended to out. */
 void store_db_condense(const char *msg, pond_buf *out);
@@ -117,36 +269,28 @@ typedef enum store_work_mode {
     STORE_WORK_HOST     /* any host file: converting the sources of a copy in */
 } store_work_mode;
 
-/* Open the in-memory work database of p in mode (TimeZone UTC, temp_directory under tmp_dir);
+/* Open the in-memory work database of p in mode (TimeZone UTC, temp_directory under
+ * the handle's tmp directory);
  * one that is open in the other mode is closed first (its temp view and variables go). */
 int store_work_open(pond *p, store_work_mode mode);
-
-/* A fresh path "<tmp_dir>/<stem>-N<ext>" in out. */
-int store_tmp_path(pond *p, const char *stem, const char *ext, pond_buf *out);
-
-/* ---- store/catalog.c: the schema -------------------------------------------------------- */
-
-/* Create the catalog tables and the root directory on a fresh database. */
-int store_catalog_create(duckdb_connection con);
-
-/* Check the catalog's schema version. */
-int store_catalog_check(duckdb_connection con, const char *pond_path);
 
 /* ---- store/txn.c: the write transaction ------------------------------------------------ */
 
 /*
- * The transaction of one writing call (store/txn.c).  States:
+ * The transaction of one writing call (store/txn.c; the whole writer, with what a crash at
+ * each step leaves, is drawn in src/store/README.md):
  *
- *   (none) --store_txn_begin--> OPEN --store_txn_commit--> (none)   txn row 'committed'
- *                                 |                                  + catalog COMMIT
- *                                 +----store_txn_abort---> (none)    catalog ROLLBACK, new
- *                                                                    content files removed,
- *                                                                    txn row 'aborted' in a
- *                                                                    small transaction of
- *                                                                    its own (best effort)
+ *   (none) --store_txn_begin--> WAITING --lock taken--> LOCKED --BEGIN IMMEDIATE--> OPEN
+ *             (lock.c: up to       |                                                  |
+ *              p->wait_ms)         +--wait over--> (none), POND_EBUSY                 |
+ *                                                                                     |
+ *   OPEN --store_txn_commit--> txn row 'committed' + COMMIT (the commit point) --> unlock
+ *     |
+ *     +---store_txn_abort----> ROLLBACK, new content files removed, txn row 'aborted' in a
+ *                              small transaction of its own (best effort) --> unlock
  *
- * While OPEN, catalog changes are made on p->con inside BEGIN … and content files are moved
- * into data/ (store_content_add) before the COMMIT, which is the one commit point.
+ * While OPEN, catalog changes are made on p->cat and content files are moved into data/
+ * (store_content_add) before the COMMIT, which is the one commit point.
  */
 typedef struct store_txn {
     pond *p;
@@ -158,7 +302,8 @@ typedef struct store_txn {
     size_t nnew, capnew;
 } store_txn;
 
-/* Begin a transaction on p (one at a time).  variables_json may be NULL ("{}"). */
+/* Begin a transaction on p (one at a time; not inside a read snapshot).  variables_json may
+ * be NULL ("{}"). */
 int store_txn_begin(pond *p, store_txn **out, const char *variables_json);
 
 /* Commit: writes the txn row and COMMITs.  On failure it aborts.  Frees txn. */
@@ -228,10 +373,10 @@ typedef struct store_entry {
     "version, txn, size, sha256, row_count, min_time, max_time, schema, ts_type"
 
 /* Fill e from the STORE_ENTRY_COLUMNS starting at column c of the current row. */
-int store_entry_from_row(store_rows *rows, idx_t c, store_entry *e);
+int store_entry_from_row(store_stmt *st, int c, store_entry *e);
 
 /* Append to e the version in the STORE_VERSION_COLUMNS starting at column c. */
-int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e);
+int store_version_from_row(pond *p, store_stmt *st, int c, store_entry *e);
 
 void store_entry_clear(store_entry *e);
 
@@ -254,9 +399,11 @@ int store_entry_load_versions(pond *p, store_entry *e);
 /* Parse/print entry type words used in the catalog. */
 int store_entry_type_from_word(const char *word, pond_entry_type *out);
 
-/* Insert a new entry under parent (a directory id) with the given path; *out_id is its id. */
+/* Insert a new entry under parent (a directory id) with the given path; *out_id is its id.
+ * symlink_target: a symlink's target (NULL for other types); timestamp_column: a series'. */
 int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_type type,
-                       const char *timestamp_column, int64_t txn_seq, int64_t *out_id);
+                       const char *symlink_target, const char *timestamp_column,
+                       int64_t txn_seq, int64_t *out_id);
 
 /* Mark entry id changed by txn_seq. */
 int store_entry_touch(pond *p, int64_t id, int64_t txn_seq);

@@ -14,8 +14,6 @@
 int pond_symlink(pond *p, const char *target, const char *path)
 {
     pond_buf norm = POND_BUF_INIT, to = POND_BUF_INIT;
-    duckdb_prepared_statement stmt = NULL;
-    duckdb_result res;
     store_entry e;
     store_txn *txn = NULL;
     int64_t id, parent_id;
@@ -39,25 +37,14 @@ int pond_symlink(pond *p, const char *target, const char *path)
         goto done;
     if ((rc = store_parent_dir(p, norm.ptr, "make symlink", &parent_id)) < 0)
         goto done;
-    if ((rc = store_entry_insert(p, parent_id, norm.ptr, POND_ENTRY_SYMLINK, NULL, txn->seq, &id)) < 0)
-        goto done;
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "UPDATE entry SET symlink_target = $2 WHERE id = $1", &stmt);
-    if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, id);
-    duckdb_bind_varchar(stmt, 2, to.ptr);
-    if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
-        rc = pond_error_set(POND_ERROR, "cannot write the catalog: %s", duckdb_result_error(&res));
-    duckdb_destroy_result(&res);
-    if (rc < 0)
+    if ((rc = store_entry_insert(p, parent_id, norm.ptr, POND_ENTRY_SYMLINK, to.ptr, NULL,
+                                 txn->seq, &id)) < 0)
         goto done;
     rc = store_txn_commit(txn);
     txn = NULL;
 done:
     if (txn)
         store_txn_abort(txn);
-    duckdb_destroy_prepare(&stmt);
     store_entry_clear(&e);
     pond_buf_free(&norm);
     pond_buf_free(&to);

@@ -1,7 +1,7 @@
 /*
  * store/tree.c: the tree of entries and their versions in the catalog (lookups, inserts),
  * and the public views of them (pond_entry_info).  Everything here runs on the catalog
- * connection, inside the caller's transaction when there is one.
+ * connection, inside the caller's transaction or read snapshot.
  */
 #include "store/store_int.h"
 
@@ -58,34 +58,33 @@ int store_path_arg(const char *path, pond_buf *out)
     return pond_path_normalize(path, out);
 }
 
-int store_entry_from_row(store_rows *rows, idx_t c, store_entry *e)
+int store_entry_from_row(store_stmt *st, int c, store_entry *e)
 {
-    char *type;
+    const char *type = store_sql_text(st, c + 3);
     int rc;
 
     memset(e, 0, sizeof *e);
-    e->id = store_rows_i64(rows, c, NULL);
-    e->parent = store_rows_i64(rows, c + 1, NULL);
-    e->path = store_rows_str(rows, c + 2);
-    type = store_rows_str(rows, c + 3);
-    e->symlink_target = store_rows_str(rows, c + 4);
-    e->timestamp_column = store_rows_str(rows, c + 5);
-    e->txn = store_rows_i64(rows, c + 6, NULL);
-    if (!e->path || !type)
-        rc = pond_error_oom();
-    else
-        rc = store_entry_type_from_word(type, &e->type);
-    free(type);
+    e->id = store_sql_int(st, c);
+    e->parent = store_sql_int(st, c + 1);
+    e->txn = store_sql_int(st, c + 6);
+    if ((rc = store_entry_type_from_word(type, &e->type)) < 0 ||
+        (rc = store_sql_dup(st, c + 2, &e->path)) < 0 ||
+        (rc = store_sql_dup(st, c + 4, &e->symlink_target)) < 0 ||
+        (rc = store_sql_dup(st, c + 5, &e->timestamp_column)) < 0)
+        goto done;
+    if (!e->path)
+        rc = pond_error_set(POND_ECORRUPT, "an entry without a path in the catalog");
+done:
     if (rc < 0)
         store_entry_clear(e);
     return rc;
 }
 
-int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e)
+int store_version_from_row(pond *p, store_stmt *st, int c, store_entry *e)
 {
     pond_buf path = POND_BUF_INIT;
     store_version *v;
-    int null_min = 0, null_max = 0, rc;
+    int rc;
 
     if (e->nversions == e->capversions) {
         size_t ncap = e->capversions ? e->capversions * 2 : 4;
@@ -97,18 +96,20 @@ int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e)
     }
     v = &e->versions[e->nversions++];
     memset(v, 0, sizeof *v);
-    v->version = store_rows_i64(rows, c, NULL);
-    v->txn = store_rows_i64(rows, c + 1, NULL);
-    v->size = store_rows_i64(rows, c + 2, NULL);
-    v->sha256 = store_rows_str(rows, c + 3);
-    v->row_count = store_rows_i64(rows, c + 4, NULL);
-    v->min_time = store_rows_i64(rows, c + 5, &null_min);
-    v->max_time = store_rows_i64(rows, c + 6, &null_max);
-    v->has_time = !null_min && !null_max;
-    v->schema = store_rows_str(rows, c + 7);
-    v->ts_type = store_rows_str(rows, c + 8);
-    if (!v->sha256)
-        return pond_error_oom();
+    v->version = store_sql_int(st, c);
+    v->txn = store_sql_int(st, c + 1);
+    v->size = store_sql_int(st, c + 2);
+    v->row_count = store_sql_int(st, c + 4);
+    v->min_time = store_sql_int(st, c + 5);
+    v->max_time = store_sql_int(st, c + 6);
+    v->has_time = !store_sql_is_null(st, c + 5) && !store_sql_is_null(st, c + 6);
+    if ((rc = store_sql_dup(st, c + 3, &v->sha256)) < 0 ||
+        (rc = store_sql_dup(st, c + 7, &v->schema)) < 0 ||
+        (rc = store_sql_dup(st, c + 8, &v->ts_type)) < 0)
+        return rc;
+    if (!v->sha256 || strlen(v->sha256) != 64)
+        return pond_error_set(POND_ECORRUPT, "a version of '%s' without a sha256 in the catalog",
+                              e->path);
     if ((rc = store_content_path(p, v->sha256, &path)) < 0)
         return rc;
     if (!(v->content_path = pond_buf_detach(&path)))
@@ -119,182 +120,94 @@ int store_version_from_row(pond *p, store_rows *rows, idx_t c, store_entry *e)
 
 int store_entry_lookup(pond *p, const char *path, store_entry *e)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
+    store_stmt st;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
     memset(e, 0, sizeof *e);
-    rc = store_db_prepare(p->con, "cannot read the catalog",
-                          "SELECT " STORE_ENTRY_COLUMNS " FROM entry WHERE path = $1", &stmt);
+    rc = store_sql_query(p, &st, "cannot read the catalog",
+                         "SELECT " STORE_ENTRY_COLUMNS " FROM entry WHERE path = ?1",
+                         STORE_ARGS(STORE_TEXT(path)));
     if (rc < 0)
-        goto done;
-    duckdb_bind_varchar(stmt, 1, path);
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
-        goto done;
-    if (!store_rows_next(&rows)) {
+        return rc;
+    if ((rc = store_sql_next(&st)) == 1)
+        rc = store_entry_from_row(&st, 0, e);
+    else if (rc == 0)
         rc = POND_ENOTFOUND;
-        goto done;
-    }
-    rc = store_entry_from_row(&rows, 0, e);
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
+    store_sql_close(&st);
     return rc;
 }
 
 int store_entry_load_versions(pond *p, store_entry *e)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
+    store_stmt st;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot read the catalog",
-                          "SELECT " STORE_VERSION_COLUMNS " FROM version WHERE entry_id = $1 "
-                          "ORDER BY version",
-                          &stmt);
+    rc = store_sql_query(p, &st, "cannot read the catalog",
+                         "SELECT " STORE_VERSION_COLUMNS " FROM version WHERE entry_id = ?1 "
+                         "ORDER BY version",
+                         STORE_ARGS(STORE_INT(e->id)));
     if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, e->id);
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the catalog", &rows)) < 0)
-        goto done;
-    while (rc == POND_OK && store_rows_next(&rows))
-        rc = store_version_from_row(p, &rows, 0, e);
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    return rc;
-}
-
-static int exec_stmt(duckdb_prepared_statement stmt, const char *what)
-{
-    duckdb_result res;
-    int rc = POND_OK;
-    if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
-        rc = pond_error_set(POND_ERROR, "%s: %s", what, duckdb_result_error(&res));
-    duckdb_destroy_result(&res);
+        return rc;
+    while ((rc = store_sql_next(&st)) == 1)
+        if ((rc = store_version_from_row(p, &st, 0, e)) < 0)
+            break;
+    store_sql_close(&st);
     return rc;
 }
 
 int store_entry_touch(pond *p, int64_t id, int64_t txn_seq)
 {
-    duckdb_prepared_statement stmt = NULL;
-    int rc;
-
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "UPDATE entry SET modified_txn = $2 WHERE id = $1", &stmt);
-    if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, id);
-    duckdb_bind_int64(stmt, 2, txn_seq);
-    rc = exec_stmt(stmt, "cannot write the catalog");
-done:
-    duckdb_destroy_prepare(&stmt);
-    return rc;
+    return store_sql_run(p, "cannot write the catalog",
+                         "UPDATE entry SET modified_txn = ?2 WHERE id = ?1",
+                         STORE_ARGS(STORE_INT(id), STORE_INT(txn_seq)));
 }
 
 int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_type type,
-                       const char *timestamp_column, int64_t txn_seq, int64_t *out_id)
+                       const char *symlink_target, const char *timestamp_column,
+                       int64_t txn_seq, int64_t *out_id)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    int64_t id = 1;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "SELECT coalesce(max(id), 0) + 1 FROM entry", &stmt);
+    /* id NULL: SQLite picks max(id) + 1 */
+    rc = store_sql_run(p, "cannot write the catalog",
+                       "INSERT INTO entry VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                       STORE_ARGS(STORE_INT(parent), STORE_TEXT(pond_path_basename(path)),
+                                  STORE_TEXT(path), STORE_TEXT(pond_entry_type_name(type)),
+                                  STORE_TEXT(symlink_target), STORE_TEXT(timestamp_column),
+                                  STORE_INT(txn_seq)));
     if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot write the catalog", &rows)) < 0)
-        goto done;
-    if (store_rows_next(&rows))
-        id = store_rows_i64(&rows, 0, NULL);
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "INSERT INTO entry VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $7)", &stmt);
-    if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, id);
-    duckdb_bind_int64(stmt, 2, parent);
-    duckdb_bind_varchar(stmt, 3, pond_path_basename(path));
-    duckdb_bind_varchar(stmt, 4, path);
-    duckdb_bind_varchar(stmt, 5, pond_entry_type_name(type));
-    if (timestamp_column)
-        duckdb_bind_varchar(stmt, 6, timestamp_column);
-    else
-        duckdb_bind_null(stmt, 6);
-    duckdb_bind_int64(stmt, 7, txn_seq);
-    if ((rc = exec_stmt(stmt, "cannot write the catalog")) < 0)
-        goto done;
-    if ((rc = store_entry_touch(p, parent, txn_seq)) < 0)
-        goto done;
-    *out_id = id;
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    return rc;
+        return rc;
+    *out_id = (int64_t)sqlite3_last_insert_rowid(p->cat);
+    return store_entry_touch(p, parent, txn_seq);
 }
 
 int store_version_insert(pond *p, int64_t entry_id, int64_t txn_seq, const store_version *v,
                          int64_t *out_version)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    int64_t version = 1;
+    int64_t version;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "SELECT coalesce(max(version), 0) + 1 FROM version WHERE entry_id = $1",
-                          &stmt);
+    rc = store_sql_int_query(p, "cannot write the catalog",
+                             "SELECT coalesce(max(version), 0) + 1 FROM version "
+                             "WHERE entry_id = ?1",
+                             STORE_ARGS(STORE_INT(entry_id)), 1, &version);
     if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, entry_id);
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot write the catalog", &rows)) < 0)
-        goto done;
-    if (store_rows_next(&rows))
-        version = store_rows_i64(&rows, 0, NULL);
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    rc = store_db_prepare(p->con, "cannot write the catalog",
-                          "INSERT INTO version VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                          &stmt);
+        return rc;
+    rc = store_sql_run(p, "cannot write the catalog",
+                       "INSERT INTO version VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       STORE_ARGS(STORE_INT(entry_id), STORE_INT(version), STORE_INT(txn_seq),
+                                  STORE_INT(v->size), STORE_TEXT(v->sha256),
+                                  STORE_INT(v->row_count),
+                                  v->has_time ? STORE_INT(v->min_time) : STORE_TEXT(NULL),
+                                  v->has_time ? STORE_INT(v->max_time) : STORE_TEXT(NULL),
+                                  STORE_TEXT(v->schema), STORE_TEXT(v->ts_type)));
     if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, entry_id);
-    duckdb_bind_int64(stmt, 2, version);
-    duckdb_bind_int64(stmt, 3, txn_seq);
-    duckdb_bind_int64(stmt, 4, v->size);
-    duckdb_bind_varchar(stmt, 5, v->sha256);
-    duckdb_bind_int64(stmt, 6, v->row_count);
-    if (v->has_time) {
-        duckdb_bind_int64(stmt, 7, v->min_time);
-        duckdb_bind_int64(stmt, 8, v->max_time);
-    } else {
-        duckdb_bind_null(stmt, 7);
-        duckdb_bind_null(stmt, 8);
-    }
-    if (v->schema)
-        duckdb_bind_varchar(stmt, 9, v->schema);
-    else
-        duckdb_bind_null(stmt, 9);
-    if (v->ts_type)
-        duckdb_bind_varchar(stmt, 10, v->ts_type);
-    else
-        duckdb_bind_null(stmt, 10);
-    if ((rc = exec_stmt(stmt, "cannot write the catalog")) < 0)
-        goto done;
+        return rc;
     if ((rc = store_entry_touch(p, entry_id, txn_seq)) < 0)
-        goto done;
+        return rc;
     if (out_version)
         *out_version = version;
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    return rc;
+    return POND_OK;
 }
 
 int store_entry_info(const store_entry *e, pond_entry_info *info, pond_version_info **vbuf)

@@ -1,11 +1,16 @@
 /*
- * store/txn.c: the write transaction of one pond call (state diagram in store_int.h).
+ * store/txn.c: the write transaction of one pond call (state diagram in store_int.h), and
+ * pond_txn_append, the log entry of a run that wrote nothing in the pond.
  *
- * Guarantees: the catalog COMMIT is the only commit point.  Content files are already in
- * data/ (fsynced) when it runs; if the process dies before it, those files are unreferenced
- * orphans that pond_check reports and repairs.  On an ordinary failure the catalog is rolled
+ * Guarantees: one writer at a time (the write lock, store/lock.c, taken before BEGIN
+ * IMMEDIATE and dropped after COMMIT or ROLLBACK).  The catalog COMMIT is the only commit
+ * point: with synchronous=FULL it returns once the write-ahead log is fsynced.  Content files
+ * are already in data/ (fsynced) when it runs; if the process dies before it, those files are
+ * unreferenced orphans that pond_check reports and repairs, and SQLite ignores the
+ * transaction's uncommitted frames in the log.  On an ordinary failure the catalog is rolled
  * back, the content files this transaction created are removed, and an 'aborted' row is
- * written to the log in a transaction of its own (best effort, so `pond show` shows it).
+ * written to the log in a transaction of its own (best effort, so `pond show` shows it).  A
+ * handle that met a damaged catalog (p->corrupt) commits nothing, not even that row.
  */
 #include "store/store_int.h"
 
@@ -47,50 +52,18 @@ static void make_uuid(char out[37])
 
 static int next_seq(pond *p, int64_t *out)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    int rc;
-
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot read the transaction log",
-                          "SELECT coalesce(max(seq), 0) + 1 FROM txn", &stmt);
-    if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the transaction log", &rows)) < 0)
-        goto done;
-    *out = store_rows_next(&rows) ? store_rows_i64(&rows, 0, NULL) : 1;
-done:
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
-    return rc;
+    return store_sql_int_query(p, "cannot read the transaction log",
+                               "SELECT coalesce(max(seq), 0) + 1 FROM txn", STORE_NO_ARGS, 1, out);
 }
 
 static int insert_txn_row(store_txn *txn, const char *status)
 {
-    duckdb_prepared_statement stmt = NULL;
-    duckdb_result res;
-    int rc;
-
-    rc = store_db_prepare(txn->p->con, "cannot write the transaction log",
-                          "INSERT INTO txn VALUES ($1, $2, make_timestamp($3), "
-                          "make_timestamp($4), $5, $6, $7)",
-                          &stmt);
-    if (rc < 0)
-        goto done;
-    duckdb_bind_int64(stmt, 1, txn->seq);
-    duckdb_bind_varchar(stmt, 2, txn->id);
-    duckdb_bind_int64(stmt, 3, txn->start_us);
-    duckdb_bind_int64(stmt, 4, store_now_us());
-    duckdb_bind_varchar(stmt, 5, status);
-    duckdb_bind_varchar(stmt, 6, txn->p->command);
-    duckdb_bind_varchar(stmt, 7, txn->variables ? txn->variables : "{}");
-    if (duckdb_execute_prepared(stmt, &res) == DuckDBError)
-        rc = pond_error_set(POND_ERROR, "cannot write the transaction log: %s",
-                            duckdb_result_error(&res));
-    duckdb_destroy_result(&res);
-done:
-    duckdb_destroy_prepare(&stmt);
-    return rc;
+    return store_sql_run(txn->p, "cannot write the transaction log",
+                         "INSERT INTO txn VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         STORE_ARGS(STORE_INT(txn->seq), STORE_TEXT(txn->id),
+                                    STORE_INT(txn->start_us), STORE_INT(store_now_us()),
+                                    STORE_TEXT(status), STORE_TEXT(txn->p->command),
+                                    STORE_TEXT(txn->variables ? txn->variables : "{}")));
 }
 
 static void txn_free(store_txn *txn)
@@ -105,15 +78,34 @@ static void txn_free(store_txn *txn)
     free(txn);
 }
 
-int store_txn_begin(pond *p, store_txn **out, const char *variables_json)
+/* What keeps p from writing at all, as an error; POND_OK when it may. */
+static int may_write(pond *p)
 {
-    store_txn *txn;
-    int rc;
-
-    *out = NULL;
     if (p->txn)
         return pond_error_set(POND_ERROR, "a transaction is already in progress on pond '%s'",
                               p->path);
+    if (p->snapshot_depth > 0)
+        return pond_error_set(POND_EINVALID,
+                              "cannot write pond '%s' while a read snapshot of it is open",
+                              p->path);
+    if (p->read_only)
+        return pond_error_set(POND_ERROR, "cannot write pond '%s': it is read-only", p->path);
+    if (p->corrupt)
+        return pond_error_set(POND_ECORRUPT,
+                              "cannot write pond '%s': its catalog '%s' is damaged: run "
+                              "'pond check'",
+                              p->path, p->catalog_path);
+    return POND_OK;
+}
+
+int store_txn_begin(pond *p, store_txn **out, const char *variables_json)
+{
+    store_txn *txn = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = may_write(p)) < 0)
+        return rc;
     if (!(txn = calloc(1, sizeof *txn)))
         return pond_error_oom();
     txn->p = p;
@@ -122,67 +114,93 @@ int store_txn_begin(pond *p, store_txn **out, const char *variables_json)
     if (variables_json) {
         size_t n = strlen(variables_json) + 1;
         if (!(txn->variables = malloc(n))) {
-            txn_free(txn);
-            return pond_error_oom();
+            rc = pond_error_oom();
+            goto fail;
         }
         memcpy(txn->variables, variables_json, n);
     }
-    if ((rc = store_db_exec(p->con, "cannot begin a transaction", "BEGIN TRANSACTION")) < 0) {
-        txn_free(txn);
-        return rc;
+    if ((rc = store_lock_acquire(p)) < 0)
+        goto fail;
+    if ((rc = store_sql_exec(p, "cannot begin a transaction", "BEGIN IMMEDIATE")) < 0) {
+        store_lock_release(p);
+        goto fail;
     }
     if ((rc = next_seq(p, &txn->seq)) < 0) {
-        store_db_exec(p->con, "rollback", "ROLLBACK");
-        txn_free(txn);
-        return rc;
+        sqlite3_exec(p->cat, "ROLLBACK", NULL, NULL, NULL);
+        store_lock_release(p);
+        goto fail;
     }
     p->txn = txn;
     *out = txn;
+    return POND_OK;
+fail:
+    txn_free(txn);
+    return rc;
+}
+
+/* Write the txn row with status and COMMIT; on failure abort.  Frees txn either way. */
+static int commit_as(store_txn *txn, const char *status)
+{
+    pond *p = txn->p;
+    int rc = insert_txn_row(txn, status);
+
+    if (rc == POND_OK && p->corrupt)
+        rc = pond_error_set(POND_ECORRUPT, "cannot commit: the catalog '%s' is damaged: run "
+                                           "'pond check'",
+                            p->catalog_path);
+    if (rc == POND_OK)
+        rc = store_sql_exec(p, "cannot commit the transaction", "COMMIT");
+    if (rc < 0) {
+        store_txn_abort(txn);
+        return rc;
+    }
+    p->txn = NULL;
+    store_lock_release(p);
+    txn_free(txn);
     return POND_OK;
 }
 
 int store_txn_commit(store_txn *txn)
 {
-    int rc = insert_txn_row(txn, "committed");
-
-    if (rc == POND_OK)
-        rc = store_db_exec(txn->p->con, "cannot commit the transaction", "COMMIT");
-    if (rc < 0) {
-        store_txn_abort(txn);
-        return rc;
-    }
-    txn->p->txn = NULL;
-    txn_free(txn);
-    return POND_OK;
+    return commit_as(txn, "committed");
 }
 
 void store_txn_abort(store_txn *txn)
 {
-    char saved[4096];
-    int code;
+    pond_error_saved saved;
     size_t i;
     pond *p;
 
     if (!txn)
         return;
     p = txn->p;
-    code = pond_error_last_code();
-    snprintf(saved, sizeof saved, "%s", pond_error_last());
-
-    store_db_exec(p->con, "rollback", "ROLLBACK");
+    pond_error_save(&saved);
+    if (!sqlite3_get_autocommit(p->cat))
+        sqlite3_exec(p->cat, "ROLLBACK", NULL, NULL, NULL);
     for (i = 0; i < txn->nnew; i++)
         remove(txn->new_files[i]);
-    /* the aborted attempt, in a transaction of its own; failure here is not reported */
-    if (store_db_exec(p->con, "log", "BEGIN TRANSACTION") == POND_OK) {
-        if (next_seq(p, &txn->seq) == POND_OK && insert_txn_row(txn, "aborted") == POND_OK)
-            store_db_exec(p->con, "log", "COMMIT");
-        else
-            store_db_exec(p->con, "log", "ROLLBACK");
+    /* the aborted attempt, in a transaction of its own, still under the lock; failure here is
+     * not reported, and nothing at all is written on a damaged catalog */
+    if (!p->corrupt && store_sql_exec(p, "log", "BEGIN IMMEDIATE") == POND_OK) {
+        if (next_seq(p, &txn->seq) == POND_OK && insert_txn_row(txn, "aborted") == POND_OK &&
+            !p->corrupt)
+            store_sql_exec(p, "log", "COMMIT");
+        if (!sqlite3_get_autocommit(p->cat))
+            sqlite3_exec(p->cat, "ROLLBACK", NULL, NULL, NULL);
     }
     p->txn = NULL;
+    store_lock_release(p);
     txn_free(txn);
-    if (code)
-        pond_error_set(code, "%s", saved);
-    else
-        pond_error_clear();
+    pond_error_restore(&saved);
+}
+
+int pond_txn_append(pond *p, int64_t start_time, int ok, const char *variables_json)
+{
+    store_txn *txn;
+    int rc;
+
+    if ((rc = store_txn_begin(p, &txn, variables_json)) < 0)
+        return rc;
+    txn->start_us = start_time;
+    return commit_as(txn, ok ? "committed" : "aborted");
 }

@@ -1,6 +1,6 @@
 /*
- * store/txn_log.c: pond_txn_log, the transaction log oldest first.  The log is read whole
- * before the callbacks run, so fn may call back into the pond.
+ * store/txn_log.c: pond_txn_log, the transaction log oldest first.  The log is read whole,
+ * in one snapshot, before the callbacks run, so fn may call back into the pond.
  */
 #include "store/store_int.h"
 
@@ -12,58 +12,64 @@ typedef struct txn_row {
     char *id, *status, *command, *variables;
 } txn_row;
 
-int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx)
+/* Every row of the log into *v (count *n), in one snapshot. */
+static int read_log(pond *p, txn_row **v, size_t *n)
 {
-    duckdb_prepared_statement stmt = NULL;
-    store_rows rows;
-    txn_row *v = NULL;
-    size_t n = 0, cap = 0, i;
+    store_stmt st;
+    size_t cap = 0;
     int rc;
 
-    memset(&rows, 0, sizeof rows);
-    rc = store_db_prepare(p->con, "cannot read the transaction log",
-                          "SELECT seq, id, epoch_us(start_time), epoch_us(end_time), status, "
-                          "command, variables FROM txn ORDER BY seq",
-                          &stmt);
-    if (rc < 0)
-        goto done;
-    if ((rc = store_db_query(stmt, POND_ERROR, "cannot read the transaction log", &rows)) < 0)
-        goto done;
-    while (store_rows_next(&rows)) {
+    if ((rc = store_read_begin(p)) < 0)
+        return rc;
+    rc = store_sql_query(p, &st, "cannot read the transaction log",
+                         "SELECT seq, id, start_time, end_time, status, command, variables "
+                         "FROM txn ORDER BY seq",
+                         STORE_NO_ARGS);
+    while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
         txn_row *r;
-        if (n == cap) {
+        rc = POND_OK;
+        if (*n == cap) {
             size_t ncap = cap ? cap * 2 : 32;
-            txn_row *nv = realloc(v, ncap * sizeof *nv);
+            txn_row *nv = realloc(*v, ncap * sizeof *nv);
             if (!nv) {
                 rc = pond_error_oom();
-                goto done;
+                break;
             }
-            v = nv;
+            *v = nv;
             cap = ncap;
         }
-        r = &v[n++];
+        r = &(*v)[(*n)++];
         memset(r, 0, sizeof *r);
-        r->info.seq = store_rows_i64(&rows, 0, NULL);
-        r->info.start_time = store_rows_i64(&rows, 2, NULL);
-        r->info.end_time = store_rows_i64(&rows, 3, NULL);
-        r->id = store_rows_str(&rows, 1);
-        r->status = store_rows_str(&rows, 4);
-        r->command = store_rows_str(&rows, 5);
-        r->variables = store_rows_str(&rows, 6);
-        if (!r->id || !r->status || !r->command || !r->variables) {
-            rc = pond_error_oom();
-            goto done;
-        }
+        r->info.seq = store_sql_int(&st, 0);
+        r->info.start_time = store_sql_int(&st, 2);
+        r->info.end_time = store_sql_int(&st, 3);
+        if ((rc = store_sql_dup(&st, 1, &r->id)) < 0 ||
+            (rc = store_sql_dup(&st, 4, &r->status)) < 0 ||
+            (rc = store_sql_dup(&st, 5, &r->command)) < 0 ||
+            (rc = store_sql_dup(&st, 6, &r->variables)) < 0)
+            break;
+        if (!r->id || !r->status || !r->command || !r->variables)
+            rc = pond_error_set(POND_ECORRUPT,
+                                "transaction %lld has a NULL in the catalog: run 'pond check'",
+                                (long long)r->info.seq);
         r->info.id = r->id;
         r->info.status = r->status;
         r->info.command = r->command;
         r->info.variables = r->variables;
     }
-    store_rows_free(&rows);
-    for (i = 0; i < n; i++)
-        if ((rc = fn(&v[i].info, ctx)) != 0)
-            goto done;
-done:
+    store_sql_close(&st);
+    store_read_end(p);
+    return rc;
+}
+
+int pond_txn_log(pond *p, pond_txn_fn fn, void *ctx)
+{
+    txn_row *v = NULL;
+    size_t n = 0, i;
+    int rc = read_log(p, &v, &n);
+
+    for (i = 0; rc == POND_OK && i < n; i++)
+        rc = fn(&v[i].info, ctx);
     for (i = 0; i < n; i++) {
         free(v[i].id);
         free(v[i].status);
@@ -71,7 +77,5 @@ done:
         free(v[i].variables);
     }
     free(v);
-    store_rows_free(&rows);
-    duckdb_destroy_prepare(&stmt);
     return rc;
 }

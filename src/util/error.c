@@ -57,3 +57,15 @@ int pond_error_wrap(int code, const char *fmt, ...)
 }
 
 int pond_error_oom(void) { return pond_error_set(POND_ENOMEM, "out of memory"); }
+
+void pond_error_save(pond_error_saved *out)
+{
+    out->code = last_code;
+    snprintf(out->message, sizeof out->message, "%s", last_message);
+}
+
+void pond_error_restore(const pond_error_saved *saved)
+{
+    snprintf(last_message, sizeof last_message, "%s", saved->code ? saved->message : "");
+    last_code = saved->code;
+}

@@ -31,4 +31,19 @@ int pond_error_wrap(int code, const char *fmt, ...) POND_PRINTF(2, 3);
 /* Shorthand for allocation failure: sets "out of memory" and returns POND_ENOMEM. */
 int pond_error_oom(void);
 
+/* The last error, kept aside while cleanup code that may fail (and set its own error) runs:
+ *
+ *     pond_error_saved saved;
+ *     pond_error_save(&saved);
+ *     … cleanup …
+ *     pond_error_restore(&saved);   the error (or its absence) as it was
+ */
+typedef struct pond_error_saved {
+    int code;
+    char message[4096];
+} pond_error_saved;
+
+void pond_error_save(pond_error_saved *out);
+void pond_error_restore(const pond_error_saved *saved);
+
 #endif

@@ -4,7 +4,7 @@
 # files, pond check passes): no pond, not a pond, init on a non-empty directory, paths that do
 # not exist, a series timestamp column that is missing / ambiguous / has nulls, a CSV that
 # does not parse (with its line), an appended version whose timestamp type differs, a pattern
-# matching nothing, a second process using the pond at once ("in use", no hang), SQL errors.
+# matching nothing, SQL errors.  (Processes using the pond at once: t4300-concurrency.)
 . "$(dirname "$0")/lib.sh"
 
 pond init >/dev/null || { fail "pond init"; done_testing; }
@@ -82,93 +82,5 @@ expect_fail 1 "nosuchcolumn" pond cat /sites/BDock.series --sql 'SELECT nosuchco
 expect_fail 1 "nosuchtable" pond cat /sites/BDock.series --sql 'SELECT * FROM nosuchtable'
 expect_fail 1 "pond: " pond cat /sites/BDock.series --sql 'SELEKT 1'
 expect_unchanged "SQL errors" "$before"
-
-# --- a second process at once: "in use", never a hang -------------------------------------
-# The holder is a `pond cat` writing into a FIFO nobody reads: once the pipe is full it blocks
-# with the pond open, for as long as the test wants.
-sensor_csv "$TMP/big.csv" 1719792000 20000
-pond copy "$TMP/big.csv" /sites/Big.series >/dev/null || fail "copy the big series"
-before=$(pond_state)
-mkfifo "$TMP/fifo"
-exec 3<>"$TMP/fifo" # keep a reader so the holder's open does not block
-"$POND_BIN" cat /sites/Big.series --format csv >"$TMP/fifo" 2>"$TMP/holder.err" &
-holder=$!
-on_cleanup "kill -9 $holder"
-# Wait until the holder has written into the pipe (it has the pond open), without opening the
-# pond ourselves (which could make the holder fail).
-pipe_bytes() {
-    python3 -c 'import fcntl, os, struct, sys, termios
-fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
-print(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])' "$1"
-}
-for _ in $(seq 200); do
-    [ "$(pipe_bytes "$TMP/fifo")" -gt 0 ] && break
-    kill -0 "$holder" 2>/dev/null || break
-    sleep 0.05
-done
-if kill -0 "$holder" 2>/dev/null && [ "$(pipe_bytes "$TMP/fifo")" -gt 0 ]; then
-    pass "a pond cat holds the pond open"
-    CMD_TIMEOUT=30
-    start=$SECONDS
-    expect_fail 1 "in use" pond mkdir /sites/while-busy
-    check_contains "the message names the pond" "$(cat "$ERR")" "$POND"
-    expect_fail 1 "in use" pond copy "$TMP/good.csv" /sites/BDock.series
-    expect_fail 1 "in use" pond copy "$TMP/good.csv" /sites/new.series
-    expect_fail 1 "in use" pond check --repair
-    expect_fail 1 "in use" pond list
-    [ $((SECONDS - start)) -lt 20 ] && pass "'in use' comes at once, not after a wait" \
-        || fail "'in use' comes at once" "$((SECONDS - start)) s"
-    kill -0 "$holder" 2>/dev/null && pass "the holder is unharmed" || fail "the holder is unharmed"
-    # Let the holder finish: read everything it writes.
-    cat <&3 >"$TMP/held.csv" &
-    reader=$!
-    wait "$holder"
-    holder_rc=$?
-    exec 3>&-
-    kill "$reader" 2>/dev/null
-    wait "$reader" 2>/dev/null
-    check_eq "the holder completes normally" 0 "$holder_rc"
-    CMD_TIMEOUT=120
-else
-    fail "a pond cat holds the pond open" "$(cat "$TMP/holder.err")"
-    exec 3>&-
-fi
-expect_unchanged "a second process at once" "$before"
-
-# The same with a writer holding the pond: a `pond copy` whose source is a FIFO waits for its
-# bytes inside its transaction.  Two writers: the second is refused at once, the first commits.
-mkfifo "$TMP/source"
-exec 4<>"$TMP/source" # a writer end, so the copy's open does not block
-"$POND_BIN" copy --format data "$TMP/source" /sites/held.bin 2>"$TMP/writer.err" 4>&- &
-writer=$!
-on_cleanup "kill -9 $writer"
-for _ in $(seq 200); do # until the copy has opened its source (after opening the pond)
-    ls -l "/proc/$writer/fd" 2>/dev/null | grep -q "$TMP/source" && break
-    kill -0 "$writer" 2>/dev/null || break
-    sleep 0.05
-done
-if ls -l "/proc/$writer/fd" 2>/dev/null | grep -q "$TMP/source"; then
-    pass "a pond copy holds the pond open"
-    CMD_TIMEOUT=30
-    expect_fail 1 "in use" pond copy "$TMP/good.csv" /sites/BDock.series
-    expect_fail 1 "in use" pond mkdir /sites/second-writer
-    CMD_TIMEOUT=120
-    printf 'held bytes\n' >&4
-    exec 4>&-
-    wait "$writer"
-    check_eq "the first writer commits" "0 " "$? $(cat "$TMP/writer.err")"
-else
-    fail "a pond copy holds the pond open" "$(cat "$TMP/writer.err")"
-    exec 4>&-
-fi
-expect_ok pond cat /sites/held.bin
-check_eq "the first writer's content" "held bytes" "$(cat "$OUT")"
-expect_ok pond list /sites
-check_eq "the refused writers left nothing" "" "$(grep -e second-writer -e new.series -e while-busy "$OUT")"
-expect_ok pond describe /sites/BDock.series
-check_contains "the refused append left the series as it was" "$(cat "$OUT")" "total rows        100"
-expect_ok pond check
-expect_ok pond mkdir /sites/after-busy
-check_contains "the pond is usable afterwards" "$(pond list /sites)" "/sites/after-busy"
 
 done_testing

@@ -35,6 +35,11 @@ expect_ok pond export -p '/sites/*/res=1h.series' -d "$TMP/out" --temporal year,
 check_contains "stage report on stderr" "$(cat "$ERR")" "stage 1/1: data export"
 check_contains "files and rows reported" "$(cat "$ERR")" "rows) from 2 matches"
 expect_unchanged "export is a read" "$before"
+# …recorded in the log when it is over, with the snapshot it read
+expect_ok pond show -v
+check_contains "the export is in the log" "$(tail -n 2 "$OUT" | head -n 1)" \
+    "committed  pond export -p '/sites/*/res=1h.series' -d $TMP/out"
+check_contains "with the snapshot it read" "$(tail -n 1 "$OUT")" '"snapshot_txn":7}'
 
 files=$(cd "$TMP/out" && find . -type f | sed 's|^\./||' | sort)
 bad_names=$(printf '%s\n' "$files" |

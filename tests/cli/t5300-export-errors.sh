@@ -54,7 +54,7 @@ fails_untouched 1 "cannot partition '/sites/BDock/info.table' by --temporal: it 
     pond export -p '/sites/BDock/*' -d "$NEW" --temporal year
 # The store refuses such a version, so make one by editing a copy's catalog behind its back.
 cp -r "$POND" "$TMP/pond2"
-duckq "ATTACH '$TMP/pond2/catalog.duckdb' AS c; UPDATE c.version SET schema = replace(schema, '\"timestamp\"', '\"gone\"')" >/dev/null
+sqlite3 "$TMP/pond2/catalog.sqlite" "UPDATE version SET schema = replace(schema, '\"timestamp\"', '\"gone\"')"
 fails_untouched 1 "series '/sites/Noyo/res=1h.series' has no timestamp column 'timestamp' in version 1" "$NEW" \
     pond --pond "$TMP/pond2" export -p '/sites/Noyo/res=1h.series' -d "$NEW" --temporal year,month
 fails_untouched 1 "has no timestamp column" "$NEW" \

@@ -394,8 +394,10 @@ int main(void)
     query_int(sql);
     const char *srcs[] = {src};
     pond_copy_options co = POND_COPY_OPTIONS_INIT;
+    pond_open_options open_opts = POND_OPEN_OPTIONS_INIT;
     co.format = POND_COPY_SERIES;
-    if (pond_init(pond_dir) != POND_OK || pond_open(&p, pond_dir, "test") != POND_OK ||
+    open_opts.command_line = "test";
+    if (pond_init(pond_dir) != POND_OK || pond_open(&p, pond_dir, &open_opts) != POND_OK ||
         pond_mkdir(p, "/sites", 0) != POND_OK ||
         pond_copy_in(p, srcs, 1, "/sites/BDock.series", &co) != POND_OK) {
         fprintf(stderr, "setup: %s\n", pond_error_last());

@@ -23,8 +23,10 @@ static void host(char *out, size_t n, const char *name, const char *text)
 
 TEST(init_and_open_errors)
 {
-    char path[400], nonempty[400];
+    char path[300], nonempty[400], old[300];
+    pond_open_options o = POND_OPEN_OPTIONS_INIT;
     pond *p = NULL;
+    got_list l;
 
     tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/missing", dir);
@@ -33,27 +35,58 @@ TEST(init_and_open_errors)
     CHECK(p == NULL);
 
     CHECK(pond_open(&p, dir, NULL) == POND_ENOTFOUND);
-    CHECK(strstr(pond_error_last(), "not a pond (no catalog.duckdb)") != NULL);
+    CHECK(strstr(pond_error_last(), "not a pond (no catalog.sqlite)") != NULL);
     CHECK(access(path, F_OK) != 0);
 
     snprintf(nonempty, sizeof nonempty, "%s/file.txt", dir);
     write_file(nonempty, "x");
     CHECK(pond_init(dir) == POND_EEXISTS);
     CHECK(strstr(pond_error_last(), "not empty") != NULL);
+    CHECK(access(nonempty, F_OK) == 0);
+
+    /* a pond of the older layout is recognised and refused */
+    snprintf(old, sizeof old, "%s/old", dir);
+    mkdir(old, 0777);
+    snprintf(nonempty, sizeof nonempty, "%s/catalog.duckdb", old);
+    write_file(nonempty, "DUCK");
+    CHECK(pond_open(&p, old, NULL) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "catalog.duckdb") != NULL);
+    CHECK(pond_init(old) == POND_EEXISTS);
+    CHECK(strstr(pond_error_last(), "older") != NULL);
 
     CHECK(pond_init(path) == POND_OK);
     CHECK(pond_init(path) == POND_EEXISTS);
-    CHECK(pond_open(&p, path, "cmd") == POND_OK);
+    CHECK(strstr(pond_error_last(), "is a pond already") != NULL);
+    snprintf(nonempty, sizeof nonempty, "%s/.pond-init", path);
+    CHECK(access(nonempty, F_OK) != 0); /* the claim is gone after an init, failed or not */
+
+    /* the options: versioned, defaults through NULL or the _INIT macro */
+    CHECK(o.version == POND_OPEN_OPTIONS_VERSION && o.wait_ms == 30000 && !o.command_line);
+    memset(&o, 0x5a, sizeof o);
+    CHECK(pond_open_options_init(&o, POND_OPEN_OPTIONS_VERSION) == POND_OK);
+    CHECK(o.version == POND_OPEN_OPTIONS_VERSION && o.wait_ms == 30000 && !o.command_line);
+    CHECK(pond_open_options_init(&o, 99) == POND_EINVALID);
+    o.version = 99;
+    CHECK(pond_open(&p, path, &o) == POND_EINVALID);
+    CHECK(strstr(pond_error_last(), "version 99") != NULL);
+    CHECK(p == NULL);
+    o.version = POND_OPEN_OPTIONS_VERSION;
+    o.wait_ms = -1;
+    CHECK(pond_open(&p, path, &o) == POND_EINVALID);
+    CHECK(pond_open(&p, path, NULL) == POND_OK);
     CHECK_STR(pond_path(p), path);
     {
-        /* a second handle in the same process is refused (DuckDB's lock would not) */
+        /* a second handle, in the same process: both read, and write one after the other */
         pond *q = NULL;
-        CHECK(pond_open(&q, path, NULL) == POND_EBUSY);
-        CHECK(strstr(pond_error_last(), "already open in this process") != NULL);
-        CHECK(q == NULL);
+        CHECK(open_as(&q, path, "second") == POND_OK);
+        CHECK(pond_mkdir(q, "/from-q", 0) == POND_OK);
+        CHECK(pond_mkdir(p, "/from-p", 0) == POND_OK);
+        CHECK(glob_into(p, POND_FS_DATA, "/*", 0, &l) == POND_OK && l.n == 2);
+        CHECK(glob_into(q, POND_FS_DATA, "/*", 0, &l) == POND_OK && l.n == 2);
+        pond_close(q);
     }
     pond_close(p);
-    CHECK(pond_open(&p, path, "again") == POND_OK);
+    CHECK(open_as(&p, path, "again") == POND_OK);
     pond_close(p);
     pond_close(NULL);
     rm_rf(dir);

@@ -1,9 +1,11 @@
 /*
  * tests/unit/test_store_check.c: pond_check on real ponds (a damaged content file, a missing
- * one, orphans and leftover temporary files, repair), the lock between two processes, and
+ * one, orphans and leftover temporary files, repair), the write lock between two processes
+ * (readers go on, writers wait or fail naming the holder, a killed holder blocks no one), and
  * crash safety: a child copying a large CSV is killed with SIGKILL at varied moments, and
  * after each kill the pond checks clean and every committed version reads back the same.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,24 +105,98 @@ TEST(check_clean_damaged_missing_orphans)
     rm_rf(dir);
 }
 
-TEST(second_process_is_busy)
+/* A child process that holds the write lock: a copy whose source is a FIFO blocks inside its
+ * transaction until the FIFO gets its bytes.  Returns the child's pid once it holds the lock
+ * (its record is in $POND/lock). */
+static pid_t start_holder(const char *fifo, int writer_fd)
 {
-    pond *p = fresh_pond();
+    char lock[400], *rec;
     pid_t pid;
-    int status = 0;
+    int i;
 
     pid = fork();
     if (pid == 0) {
         pond *q = NULL;
-        int rc = pond_open(&q, pdir, NULL);
-        int ok = rc == POND_EBUSY && strstr(pond_error_last(), "is in use by another process") &&
-                 strstr(pond_error_last(), pdir);
-        _exit(ok ? 0 : 1);
+        const char *srcs[1] = {fifo};
+        pond_copy_options o = POND_COPY_OPTIONS_INIT;
+        o.format = POND_COPY_DATA;
+        close(writer_fd); /* the parent's end alone, so its close ends the copy's source */
+        if (open_as(&q, pdir, "pond copy holder") != POND_OK)
+            _exit(3);
+        _exit(pond_copy_in(q, srcs, 1, "/held.bin", &o) == POND_OK ? 0 : 4);
     }
-    CHECK(pid > 0);
+    snprintf(lock, sizeof lock, "cat '%s/lock'", pdir);
+    for (i = 0; i < 400; i++) {
+        int held;
+        rec = run_out(lock);
+        held = strncmp(rec, "pid ", 4) == 0 && atol(rec + 4) == (long)pid;
+        free(rec);
+        if (held)
+            return pid;
+        usleep(10000);
+    }
+    return pid;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+TEST(second_process_reads_and_waits)
+{
+    pond *p = fresh_pond(), *q = NULL;
+    char fifo[400], want[64];
+    struct timespec t0;
+    got_list l;
+    pid_t pid;
+    int status = 0, fd;
+
+    CHECK(pond_mkdir(p, "/before", 0) == POND_OK);
+    pond_close(p); /* no catalog connection open across fork() */
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    fd = open(fifo, O_RDWR); /* a writer end, so the child's open does not block */
+    pid = start_holder(fifo, fd);
+    snprintf(want, sizeof want, "in use by pid %ld (pond copy holder)", (long)pid);
+
+    /* readers go on; writers that do not wait fail at once, naming the holder */
+    CHECK(open_with(&q, pdir, "second", 0) == POND_OK);
+    CHECK(glob_into(q, POND_FS_DATA, "/*", 0, &l) == POND_OK && l.n == 1);
+    CHECK(pond_mkdir(q, "/while-held", 0) == POND_EBUSY);
+    CHECK(strstr(pond_error_last(), want) != NULL);
+    CHECK(strstr(pond_error_last(), pdir) != NULL);
+    pond_close(q);
+    /* one that waits a little fails after that wait */
+    CHECK(open_with(&q, pdir, "second", 300) == POND_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(pond_mkdir(q, "/while-held", 0) == POND_EBUSY);
+    CHECK(seconds_since(&t0) >= 0.29);
+    CHECK(strstr(pond_error_last(), "gave up after 0.3 s") != NULL);
+    pond_close(q);
+    /* one that waits long enough commits after the holder */
+    CHECK(write(fd, "held\n", 5) == 5);
+    close(fd);
+    CHECK(open_with(&q, pdir, "third", 30000) == POND_OK);
+    CHECK(pond_mkdir(q, "/after", 0) == POND_OK);
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    pond_close(p);
+    CHECK(glob_into(q, POND_FS_DATA, "/*", 0, &l) == POND_OK && l.n == 3);
+    pond_close(q);
+
+    /* a holder killed with SIGKILL does not block the next writer */
+    fd = open(fifo, O_RDWR);
+    pid = start_holder(fifo, fd);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status));
+    close(fd);
+    CHECK(open_with(&q, pdir, "fourth", 0) == POND_OK);
+    CHECK(pond_mkdir(q, "/after-kill", 0) == POND_OK);
+    CHECK(pond_check(q, 1, NULL, NULL, NULL) == POND_OK);
+    pond_close(q);
     rm_rf(dir);
 }
 
@@ -171,14 +247,14 @@ TEST(kill_during_copy)
         pond_check_report r;
         int status;
 
-        CHECK(pond_open(&p, pdir, "t") == POND_OK);
+        CHECK(open_as(&p, pdir, "t") == POND_OK);
         snap(p, &before);
         pond_close(p);
         pid = fork();
         if (pid == 0) {
             pond *q = NULL;
             const char *srcs[1] = {big};
-            if (pond_open(&q, pdir, "copy") != POND_OK)
+            if (open_as(&q, pdir, "copy") != POND_OK)
                 _exit(3);
             _exit(pond_copy_in(q, srcs, 1, "/big.series", NULL) == POND_OK ? 0 : 4);
         }
@@ -187,7 +263,7 @@ TEST(kill_during_copy)
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        CHECK(pond_open(&p, pdir, "t") == POND_OK);
+        CHECK(open_as(&p, pdir, "t") == POND_OK);
         if (!p)
             break;
         CHECK(pond_check(p, 0, &r, NULL, NULL) == POND_OK);
@@ -213,7 +289,7 @@ TEST(kill_during_copy)
 int main(void)
 {
     RUN(check_clean_damaged_missing_orphans);
-    RUN(second_process_is_busy);
+    RUN(second_process_reads_and_waits);
     RUN(kill_during_copy);
     return check_done();
 }

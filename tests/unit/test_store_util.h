@@ -139,6 +139,21 @@ static inline int cat_to_string(pond *p, pond_fs fs, const char *path, const pon
     return rc;
 }
 
+/* pond_open with command_line and wait_ms set, the other options at their defaults. */
+static inline int open_with(pond **out, const char *path, const char *command, int wait_ms)
+{
+    pond_open_options o = POND_OPEN_OPTIONS_INIT;
+    o.command_line = command;
+    o.wait_ms = wait_ms;
+    return pond_open(out, path, &o);
+}
+
+/* pond_open recording command in the log, waiting the default time for other writers. */
+static inline int open_as(pond **out, const char *path, const char *command)
+{
+    return open_with(out, path, command, 30000);
+}
+
 /* The test program's scratch directory and its pond (fresh_pond makes a new one each call). */
 static char dir[256];
 static char pdir[300];
@@ -152,7 +167,7 @@ static inline pond *fresh_pond(void)
     pond *p = NULL;
     tmpdir(dir, sizeof dir);
     snprintf(pdir, sizeof pdir, "%s/pond", dir);
-    if (pond_init(pdir) != POND_OK || pond_open(&p, pdir, TEST_POND_COMMAND) != POND_OK) {
+    if (pond_init(pdir) != POND_OK || open_as(&p, pdir, TEST_POND_COMMAND) != POND_OK) {
         fprintf(stderr, "cannot make a pond: %s\n", pond_error_last());
         exit(2);
     }
