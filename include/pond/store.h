@@ -333,7 +333,8 @@ typedef void (*pond_check_fn)(const char *finding, void *ctx);
  * with its size and sha256, and look for orphans.  A repair takes the write lock (waiting as
  * writing calls do); without it the check is a reader.
  *   repair   non-zero: remove the orphans
- *   report   filled with the counts (may be NULL)
+ *   report   filled with the counts (may be NULL), as the check goes: when fn is called, the
+ *            finding it reports is already counted (a problem, an orphan, a removed one)
  *   fn, ctx  called with each finding (fn may be NULL)
  * Returns POND_OK; POND_ECORRUPT when problems > 0 (orphans alone are not corruption). */
 POND_API int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,
