@@ -105,6 +105,9 @@ struct json_t;
 /* Write s as one CSV field (quoted when needed). */
 void cli_csv_field(FILE *out, const char *s);
 
+/* s as a JSON string (NULL: null); bytes that are not UTF-8 become '?'.  New reference. */
+struct json_t *cli_json_str(const char *s);
+
 /* Write value as compact JSON ("null" for NULL) and release it (the reference is stolen). */
 void cli_json_write(FILE *out, struct json_t *value);
 

@@ -72,7 +72,7 @@ static void print_finding(const char *finding, void *ctx)
         cli_records_row_end(&st->rec);
     } else {
         fputs(st->rec.rows++ ? ",\n" : "\n", stdout);
-        cli_json_write(stdout, json_pack("{s:s,s:s}", "kind", kind, "finding", finding));
+        cli_json_write(stdout, json_pack("{s:s,s:o}", "kind", kind, "finding", cli_json_str(finding)));
     }
 }
 
@@ -93,7 +93,7 @@ static int print_summary(check_state *st, const pond_check_report *r, int repair
                r->repaired, crc == POND_OK ? "true" : "false");
         cli_json_write(stdout, crc == POND_OK || crc == POND_ECORRUPT
                                    ? json_null()
-                                   : json_string(pond_error_last()));
+                                   : cli_json_str(pond_error_last()));
         fputs("}\n", stdout);
         return fflush(stdout) != 0 || ferror(stdout) ? cli_error("cannot write the output")
                                                       : CLI_EXIT_OK;

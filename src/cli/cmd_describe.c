@@ -168,7 +168,7 @@ static void entry_json(cli_records *r, const pond_entry_info *e)
 
     entry_totals(e, &rows, &has_rows, &tmin, &tmax, &has_time);
     for (size_t i = 0; i < e->ncaptures; i++)
-        json_array_append_new(captures, json_string(e->captures[i]));
+        json_array_append_new(captures, cli_json_str(e->captures[i]));
     for (size_t i = 0; i < e->nversions; i++) {
         const pond_version_info *v = &e->versions[i];
         json_array_append_new(

@@ -42,6 +42,37 @@ void cli_csv_field(FILE *out, const char *s)
     putc('"', out);
 }
 
+json_t *cli_json_str(const char *s)
+{
+    json_t *v;
+    char *copy;
+    size_t n;
+
+    if (!s)
+        return json_null();
+    if ((v = json_string(s)))
+        return v;
+    /* not UTF-8 (a command line may hold any bytes): each byte that breaks it becomes '?' */
+    n = strlen(s);
+    if (!(copy = malloc(n + 1)))
+        return NULL;
+    memcpy(copy, s, n + 1);
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        unsigned char c = (unsigned char)copy[i];
+        if (c >= 0xC2 && c <= 0xF4)
+            len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (c >= 0x80 && (len == 1 || i + len > n || !json_stringn(copy + i, len))) {
+            copy[i++] = '?';
+            continue;
+        }
+        i += len;
+    }
+    v = json_string(copy);
+    free(copy);
+    return v;
+}
+
 void cli_json_write(FILE *out, json_t *value)
 {
     if (!value || json_dumpf(value, out, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
@@ -95,7 +126,7 @@ static void put_field(cli_records *r, json_t *value, const char *text)
 
 void cli_records_str(cli_records *r, const char *s)
 {
-    put_field(r, r->format == CLI_FORMAT_JSON && s ? json_string(s) : NULL, s);
+    put_field(r, r->format == CLI_FORMAT_JSON && s ? cli_json_str(s) : NULL, s);
 }
 
 void cli_records_null(cli_records *r)
@@ -124,7 +155,7 @@ void cli_records_json(cli_records *r, const char *json_text)
         json_error_t err;
         /* JSON the library wrote; should it not parse, it is kept as a string */
         if (!(v = json_loads(json_text, JSON_DECODE_ANY, &err)))
-            v = json_string(json_text);
+            v = cli_json_str(json_text);
     }
     put_field(r, v, json_text);
 }

@@ -104,6 +104,12 @@ check_eq "show csv: DuckDB reads seq and the times as typed columns" "4,BIGINT,T
 check_eq "show csv: the variables column is JSON text" "auto" \
     "$(duckq -v f="$TMP/show.csv" "SELECT variables::JSON->>'format' FROM read_csv(getvariable('f')) WHERE seq = 2" | tail -n 1)"
 
+# A command line that is not UTF-8 (an aborted copy of such a file) still gives valid JSON.
+pond copy "$TMP/"$'\xff'"x.csv" /sites/nope.series >/dev/null 2>&1
+expect_ok pond show --format json
+check_contains "show json: bytes that are not UTF-8 become '?'" \
+    "$(py 'import json,sys; print(json.load(open(sys.argv[1]))[-1]["command"])' "$OUT")" "?x.csv"
+
 # --- check --------------------------------------------------------------------------------
 expect_ok pond check --format json
 check_eq "check json of a sound pond: one object" "[] 3 0 0 True None" \
