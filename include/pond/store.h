@@ -162,7 +162,7 @@ typedef struct pond_copy_options {
     /* Version 2: how a CSV source of a table or series is read (plain or gzip-compressed,
      * recognised by content); Parquet sources ignore them.  0 / NULL: the default. */
     char delimiter;                  /* 0: picked from the header line (',', ';', tab or '|');
-                                        else that byte (not '"', CR or LF) */
+                                        else that ASCII character (not '"', CR or LF) */
     char decimal_separator;          /* 0 or '.'; ',' for a decimal comma */
     const char *const *null_strings; /* fields read as NULL besides the empty one (borrowed
                                         for the call); a column numeric but for them is numeric */

@@ -223,7 +223,7 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
             else if (strlen(optarg) == 1)
                 copts.delimiter = optarg[0];
             else {
-                rc = cli_usage_error(argv[0], "--delimiter is one character or 'tab', not '%s'",
+                rc = cli_usage_error(argv[0], "--delimiter is one ASCII character or 'tab', not '%s'",
                                      optarg);
                 goto done;
             }

@@ -21,8 +21,9 @@ static int is_bad_byte(char c)
 
 int store_csv_options_check(const pond_copy_options *o)
 {
-    if (o->delimiter && is_bad_byte(o->delimiter))
-        return pond_error_set(POND_EINVALID, "the delimiter cannot be '\"', CR or LF");
+    if (o->delimiter && (is_bad_byte(o->delimiter) || (unsigned char)o->delimiter >= 0x80))
+        return pond_error_set(POND_EINVALID,
+                              "the delimiter is one ASCII character other than '\"', CR and LF");
     if (o->decimal_separator && o->decimal_separator != '.' && o->decimal_separator != ',')
         return pond_error_set(POND_EINVALID, "the decimal separator is '.' or ',', not '%c'",
                               o->decimal_separator);

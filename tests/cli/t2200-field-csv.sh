@@ -60,6 +60,13 @@ check_eq "pond's rows equal DuckDB's read_csv with the same options" \
     "$(duckq -v f="$TMP/logger.csv.gz" "SELECT count(*), count(Temperatur), round(sum(Temperatur), 2), min(Datum) FROM read_csv(getvariable('f'), skip = 3, delim = ';', decimal_separator = ',', nullstr = ['NA', ''], timestampformat = '%d.%m.%Y %H:%M', header = true)")" \
     "$(pond cat /plain.series --format csv --sql "SELECT count(*) AS \"count_star()\", count(Temperatur) AS \"count(Temperatur)\", round(sum(Temperatur), 2) AS \"round(sum(Temperatur), 2)\", min(Datum) AS \"min(Datum)\" FROM series")"
 
+# --- a tab-separated file: --delimiter tab ---------------------------------------------------
+printf 'timestamp\tv\tw\n2024-07-20 06:00:00\t1,5\t-\n2024-07-20 06:10:00\t-\t2\n' >"$TMP/tab.tsv"
+expect_ok pond copy --delimiter tab --decimal-separator , --null - "$TMP/tab.tsv" /tab.series
+expect_ok pond cat /tab.series --format json
+check_eq "tab: typed values, '-' as NULL" "[1.5, None] [None, 2]" \
+    "$(python3 -c 'import json,sys; a = json.load(open(sys.argv[1])); print([r["v"] for r in a], [r["w"] for r in a])' "$OUT")"
+
 # --- a table, and the transaction log records the options ---------------------------------
 expect_ok pond copy "${opts[@]}" "$TMP/logger.csv.gz" /raw.table
 expect_ok pond show --format json
@@ -104,7 +111,8 @@ check_contains "a cut gzip file: the reason" "$(cat "$ERR")" "gzip"
 expect_unchanged "failed copies" "$state"
 
 # --- option errors --------------------------------------------------------------------------
-expect_fail 2 "one character" pond copy --delimiter ';;' "$TMP/logger.csv" /x.series
+expect_fail 2 "one ASCII character" pond copy --delimiter ';;' "$TMP/logger.csv" /x.series
+expect_fail 1 "the delimiter is one ASCII character" pond copy --delimiter '"' "$TMP/logger.csv" /x.series
 expect_fail 2 "'.' or ','" pond copy --decimal-separator ';' "$TMP/logger.csv" /x.series
 expect_fail 2 "number of lines" pond copy --skip -1 "$TMP/logger.csv" /x.series
 expect_fail 2 "number of lines" pond copy --skip 3x "$TMP/logger.csv" /x.series
