@@ -77,7 +77,7 @@ static int describe_dynamic(describe_state *st, const pond_entry_info *e)
     }
     if (e->relation) {
         pond_cat_options co = POND_CAT_OPTIONS_INIT;
-        co.sql = "SELECT '    ' || rpad(column_name, 24) || ' ' || column_type AS c FROM "
+        co.sql = "SELECT '    ' || rpad(column_name, 24, ' ') || ' ' || column_type AS c FROM "
                  "(DESCRIBE SELECT * FROM series)";
         co.format = POND_OUTPUT_CSV;
         printf("  schema (computed)\n");
