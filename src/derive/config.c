@@ -345,7 +345,9 @@ static int load_sql(pond_yaml *y, yaml_node_t *root, derive_config *c)
                                    name ? name : "");
         for (i = 0; i < c->ninputs; i++)
             if (strcasecmp(c->inputs[i].name, name) == 0)
-                return pond_yaml_error(y, k, "duplicate input '%s'", name);
+                return pond_yaml_error(y, k, "duplicate input '%s' (names are not case-sensitive: "
+                                             "'%s' is at line %d)",
+                                       name, c->inputs[i].name, c->inputs[i].line);
         if (!pat || pond_yaml_is_null(val) || !*pat)
             return pond_yaml_error(y, val ? val : k, "input '%s' must be a pattern, not %s", name,
                                    val ? pond_yaml_kind(val) : "nothing");

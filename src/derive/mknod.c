@@ -50,7 +50,15 @@ static int check_sources(pond *p, const char *node, const derive_config *c, cons
         free(msg);
         return POND_OK;
     }
-    rc = pond_error_set(rc, "%s: %s", file, msg ? msg : "cannot resolve the node");
+    {
+        /* "FILE:LINE: …" when the message names the config line it comes from */
+        const char *at = msg ? strstr(msg, "config line ") : NULL;
+        int line = at ? atoi(at + 12) : 0;
+        if (line > 0)
+            rc = pond_error_set(rc, "%s:%d: %s", file, line, msg);
+        else
+            rc = pond_error_set(rc, "%s: %s", file, msg ? msg : "cannot resolve the node");
+    }
     free(msg);
     return rc;
 }

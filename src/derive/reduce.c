@@ -131,12 +131,16 @@ static int time_column(const char *node, const derive_config *c, const derive_so
     for (j = 0; j < cols->n; j++) {
         if (strcmp(cols->v[j].name, ts) != 0)
             continue;
-        if (!derive_is_time(cols->v[j].type))
+        if (!derive_is_time(cols->v[j].type)) {
+            if (c->time_column)
+                return pond_error_set(POND_EINVALID,
+                                      "node '%s': time column '%s' of '%s' is a %s, not a "
+                                      "timestamp (time_column at config line %d)",
+                                      node, ts, s->path, cols->v[j].type, c->time_column_line);
             return pond_error_set(POND_EINVALID,
-                                  "node '%s': time column '%s'%s of '%s' is a %s, not a "
-                                  "timestamp",
-                                  node, ts, c->time_column ? " (config line)" : "", s->path,
-                                  cols->v[j].type);
+                                  "node '%s': time column '%s' of '%s' is a %s, not a timestamp",
+                                  node, ts, s->path, cols->v[j].type);
+        }
         *out = cols->v[j].name;
         return POND_OK;
     }

@@ -197,7 +197,14 @@ int derive_columns_of(pond *p, const char *relation, derive_columns *out)
     if ((rc = pond_buf_printf(&sql, "DESCRIBE SELECT * FROM %s", relation)) < 0)
         return rc;
     if (duckdb_query(con, sql.ptr, &res) == DuckDBError) {
-        rc = pond_error_set(POND_EINVALID, "%s", duckdb_result_error(&res));
+        /* DuckDB's message on one line, without its "LINE n:" excerpt of our SQL */
+        const char *m = duckdb_result_error(&res);
+        const char *cut = m ? strstr(m, "\n\nLINE ") : NULL;
+        pond_buf one = POND_BUF_INIT;
+        for (const char *c = m; c && *c && c != cut; c++)
+            pond_buf_putc(&one, *c == '\n' ? ' ' : *c);
+        rc = pond_error_set(POND_EINVALID, "%s", one.ptr ? one.ptr : "cannot describe");
+        pond_buf_free(&one);
         duckdb_destroy_result(&res);
         pond_buf_free(&sql);
         return rc;
