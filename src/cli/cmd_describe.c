@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -28,7 +29,78 @@ static const cli_help help = {
 
 typedef struct describe_state {
     size_t count;
+    pond *p;
 } describe_state;
+
+static int print_input(const pond_derive_input *in, void *ctx)
+{
+    (void)ctx;
+    printf("    %-40s %s %" PRId64 "  %.12s\n", in->path, in->is_config ? "config " : "version",
+           in->version, in->sha256);
+    return 0;
+}
+
+/* A dynamic entry: its factory and node, the node's config text, the columns it reads as
+ * (asked of DuckDB over the current sources) and every input it reads. */
+static int describe_dynamic(describe_state *st, const pond_entry_info *e)
+{
+    const char *as = e->reads_as == POND_ENTRY_SERIES  ? "series"
+                     : e->reads_as == POND_ENTRY_TABLE ? "table"
+                                                       : "dir";
+    int is_node = !e->node || strcmp(e->node, e->path) == 0;
+
+    printf("  type              dynamic:%s\n", as);
+    printf("  factory           %s\n", e->factory ? e->factory : "?");
+    if (!is_node)
+        printf("  made by node      %s\n", e->node);
+    if (e->timestamp_column)
+        printf("  timestamp column  %s\n", e->timestamp_column);
+    printf("  last txn          %" PRId64 "\n", e->txn);
+    if (e->ncaptures) {
+        printf("  captures         ");
+        for (size_t i = 0; i < e->ncaptures; i++)
+            printf(" $%zu=%s", i, e->captures[i]);
+        putchar('\n');
+    }
+    if (is_node && e->nversions) {
+        const pond_version_info *v = &e->versions[e->nversions - 1];
+        FILE *f = fopen(v->content_path, "r");
+        char line[4096];
+        printf("  config            version %" PRId64 " of %zu (txn %" PRId64 ")\n", v->version,
+               e->nversions, v->txn);
+        while (f && fgets(line, sizeof line, f)) {
+            size_t n = strlen(line);
+            printf("    %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
+        }
+        if (f)
+            fclose(f);
+    }
+    if (e->relation) {
+        pond_cat_options co = POND_CAT_OPTIONS_INIT;
+        co.sql = "SELECT '    ' || rpad(column_name, 24, ' ') || ' ' || column_type AS c FROM "
+                 "(DESCRIBE SELECT * FROM series)";
+        co.format = POND_OUTPUT_CSV;
+        printf("  schema (computed)\n");
+        fflush(stdout);
+        {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&buf, &len);
+            int rc = mem ? pond_cat(st->p, POND_FS_DATA, e->path, &co, mem) : POND_ENOMEM;
+            if (mem)
+                fclose(mem);
+            if (rc == POND_OK && buf) {
+                char *nl = strchr(buf, '\n'); /* the CSV header goes */
+                fputs(nl ? nl + 1 : "", stdout);
+            }
+            free(buf);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    printf("  reads\n");
+    return pond_derive_inputs(st->p, e->path, print_input, NULL);
+}
 
 /* Print the union of the versions' schemas.  Returns 0, or -1 when a schema is not JSON. */
 static int print_schema(const pond_entry_info *e)
@@ -94,6 +166,8 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
     if (st->count++)
         putchar('\n');
     printf("%s\n", e->path);
+    if (e->type == POND_ENTRY_DYNAMIC)
+        return describe_dynamic(st, e);
     printf("  type              %s\n", pond_entry_type_name(e->type));
     if (e->symlink_target)
         printf("  target            %s\n", e->symlink_target);
@@ -159,7 +233,7 @@ int cmd_describe(int argc, char **argv, const cli_global *g)
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"fs", required_argument, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
-    describe_state st = {0};
+    describe_state st = {0, NULL};
     pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
     int c, rc;
@@ -183,6 +257,7 @@ int cmd_describe(int argc, char **argv, const cli_global *g)
         return cli_usage_error(argv[0], "too many arguments (quote the pattern: '/a/*')");
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
+    st.p = p;
     if (pond_glob(p, fs, argv[optind], POND_WITH_VERSIONS, describe_entry, &st) < 0)
         rc = cli_fail();
     pond_close(p);

@@ -56,6 +56,23 @@ static void print_long(const pond_entry_info *e)
         if (rows >= 0 && e->type != POND_ENTRY_DATA)
             snprintf(rows_s, sizeof rows_s, "%" PRId64, rows);
     }
+    if (e->type == POND_ENTRY_DYNAMIC) {
+        /* computed when read: no size or rows without reading it; the versions are the
+         * node's config versions */
+        char type[32];
+        const char *as = e->reads_as == POND_ENTRY_SERIES  ? "series"
+                         : e->reads_as == POND_ENTRY_TABLE ? "table"
+                                                           : "dir";
+        snprintf(type, sizeof type, "dynamic:%s", as);
+        printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", type, e->node && strcmp(e->node, e->path)
+                                                                  ? (size_t)0
+                                                                  : e->nversions,
+               "-", "-", e->txn, e->path);
+        if (e->factory && (!e->node || strcmp(e->node, e->path) == 0))
+            printf(" (%s)", e->factory);
+        putchar('\n');
+        return;
+    }
     printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", pond_entry_type_name(e->type), e->nversions,
            size_s, rows_s, e->txn, e->path);
     if (e->type == POND_ENTRY_SYMLINK && e->symlink_target)
@@ -77,7 +94,8 @@ static int print_entry(const pond_entry_info *e, void *ctx)
 static int note_dir(const pond_entry_info *e, void *ctx)
 {
     list_state *st = ctx;
-    st->single_dir = e->type == POND_ENTRY_DIR;
+    st->single_dir = e->type == POND_ENTRY_DIR ||
+                     (e->type == POND_ENTRY_DYNAMIC && e->reads_as == POND_ENTRY_DIR);
     return 0;
 }
 
