@@ -42,11 +42,13 @@ typedef enum pond_entry_type {
     POND_ENTRY_SYMLINK,
     POND_ENTRY_DATA,   /* file:data   raw bytes */
     POND_ENTRY_TABLE,  /* file:table  one Parquet table; a new version replaces it */
-    POND_ENTRY_SERIES  /* file:series union of Parquet versions, each with min/max event time */
+    POND_ENTRY_SERIES, /* file:series union of Parquet versions, each with min/max event time */
+    POND_ENTRY_DYNAMIC /* dynamic     a node computed from other entries when read (mknod):
+                          its versions are its config files, its factory says how */
 } pond_entry_type;
 
 /* Returns the name of an entry type: "dir", "symlink", "file:data", "file:table",
- * "file:series" ("?" for a value outside the enum).  Borrowed, static. */
+ * "file:series", "dynamic" ("unknown" for a value outside the enum).  Borrowed, static. */
 POND_API const char *pond_entry_type_name(pond_entry_type type);
 
 /* ---- opening ------------------------------------------------------------------------------ */
@@ -234,6 +236,15 @@ typedef struct pond_entry_info {
     const pond_version_info *versions; /* oldest first */
     size_t ncaptures;             /* what the pattern's wildcards stood for, numbered from 0 */
     const char *const *captures;
+    /* Dynamic nodes (pond_mknod) and what lies in a dynamic directory: */
+    const char *factory;          /* the factory that makes it ("temporal-reduce"); else NULL */
+    pond_entry_type reads_as;     /* what it reads as: POND_ENTRY_DIR, _SERIES or _TABLE for
+                                     dynamic entries; the type itself for stored ones */
+    const char *relation;         /* its rows as one DuckDB SQL relation "(SELECT …)" over the
+                                     current content files of its sources (for a reader of the
+                                     content, in place of the versions); NULL for a stored
+                                     entry and for a dynamic directory */
+    const char *node;             /* the path of the dynamic node that makes it; else NULL */
 } pond_entry_info;
 
 /* Flags for pond_glob. */

@@ -176,6 +176,7 @@ const char *cli_closest(const char *word, const char *const *candidates, size_t 
 
 int cmd_init(int argc, char **argv, const cli_global *g);
 int cmd_mkdir(int argc, char **argv, const cli_global *g);
+int cmd_mknod(int argc, char **argv, const cli_global *g);
 int cmd_copy(int argc, char **argv, const cli_global *g);
 int cmd_list(int argc, char **argv, const cli_global *g);
 int cmd_describe(int argc, char **argv, const cli_global *g);

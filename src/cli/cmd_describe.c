@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -37,7 +38,78 @@ typedef struct describe_state {
     size_t count;
     cli_format format;
     cli_records rec;
+    pond *p;
 } describe_state;
+
+static int print_input(const pond_derive_input *in, void *ctx)
+{
+    (void)ctx;
+    printf("    %-40s %s %" PRId64 "  %.12s\n", in->path, in->is_config ? "config " : "version",
+           in->version, in->sha256);
+    return 0;
+}
+
+/* A dynamic entry: its factory and node, the node's config text, the columns it reads as
+ * (asked of DuckDB over the current sources) and every input it reads. */
+static int describe_dynamic(describe_state *st, const pond_entry_info *e)
+{
+    const char *as = e->reads_as == POND_ENTRY_SERIES  ? "series"
+                     : e->reads_as == POND_ENTRY_TABLE ? "table"
+                                                       : "dir";
+    int is_node = !e->node || strcmp(e->node, e->path) == 0;
+
+    printf("  type              dynamic:%s\n", as);
+    printf("  factory           %s\n", e->factory ? e->factory : "?");
+    if (!is_node)
+        printf("  made by node      %s\n", e->node);
+    if (e->timestamp_column)
+        printf("  timestamp column  %s\n", e->timestamp_column);
+    printf("  last txn          %" PRId64 "\n", e->txn);
+    if (e->ncaptures) {
+        printf("  captures         ");
+        for (size_t i = 0; i < e->ncaptures; i++)
+            printf(" $%zu=%s", i, e->captures[i]);
+        putchar('\n');
+    }
+    if (is_node && e->nversions) {
+        const pond_version_info *v = &e->versions[e->nversions - 1];
+        FILE *f = fopen(v->content_path, "r");
+        char line[4096];
+        printf("  config            version %" PRId64 " of %zu (txn %" PRId64 ")\n", v->version,
+               e->nversions, v->txn);
+        while (f && fgets(line, sizeof line, f)) {
+            size_t n = strlen(line);
+            printf("    %s%s", line, n && line[n - 1] == '\n' ? "" : "\n");
+        }
+        if (f)
+            fclose(f);
+    }
+    if (e->relation) {
+        pond_cat_options co = POND_CAT_OPTIONS_INIT;
+        co.sql = "SELECT '    ' || rpad(column_name, 24, ' ') || ' ' || column_type AS c FROM "
+                 "(DESCRIBE SELECT * FROM series)";
+        co.format = POND_OUTPUT_CSV;
+        printf("  schema (computed)\n");
+        fflush(stdout);
+        {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&buf, &len);
+            int rc = mem ? pond_cat(st->p, POND_FS_DATA, e->path, &co, mem) : POND_ENOMEM;
+            if (mem)
+                fclose(mem);
+            if (rc == POND_OK && buf) {
+                char *nl = strchr(buf, '\n'); /* the CSV header goes */
+                fputs(nl ? nl + 1 : "", stdout);
+            }
+            free(buf);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    printf("  reads\n");
+    return pond_derive_inputs(st->p, e->path, print_input, NULL);
+}
 
 /* The union of the versions' schemas: *order the names (first seen first), *cols name ->
  * type (the latest version's).  Both owned by the caller.  Returns 0, or -1 when a schema is
@@ -156,8 +228,9 @@ static void entry_totals(const pond_entry_info *e, int64_t *rows, int *has_rows,
 }
 
 static const char *const json_columns[] = {
-    "path",     "type",   "target",     "timestamp_column", "txn",       "captures",
-    "schema",   "versions", "total_rows", "first_event",    "last_event"};
+    "path",       "type",        "target",     "timestamp_column", "txn",     "captures",
+    "schema",     "versions",    "total_rows", "first_event",      "last_event", "factory",
+    "reads_as",   "node"};
 
 /* One entry as a JSON object. */
 static void entry_json(cli_records *r, const pond_entry_info *e)
@@ -187,8 +260,9 @@ static void entry_json(cli_records *r, const pond_entry_info *e)
     cli_records_str(r, e->timestamp_column);
     cli_records_int(r, e->txn);
     cli_records_value(r, captures);
+    /* a dynamic entry's schema is computed when it is read (the table layout shows it) */
     cli_records_value(r, e->type == POND_ENTRY_DIR || e->type == POND_ENTRY_SYMLINK ||
-                                 e->type == POND_ENTRY_DATA
+                                 e->type == POND_ENTRY_DATA || e->type == POND_ENTRY_DYNAMIC
                              ? json_null()
                              : schema_json(e));
     cli_records_value(r, versions);
@@ -199,13 +273,20 @@ static void entry_json(cli_records *r, const pond_entry_info *e)
     if (has_time) {
         cli_records_time(r, tmin);
         cli_records_time(r, tmax);
+    } else {
+        cli_records_null(r);
+        cli_records_null(r);
     }
+    cli_records_str(r, e->factory);
+    cli_records_str(r, pond_entry_type_name(e->reads_as));
+    cli_records_str(r, e->node);
     cli_records_row_end(r);
 }
 
 static const char *const csv_columns[] = {
-    "path",  "type",  "timestamp_column", "version",    "txn",    "rows",
-    "bytes", "first_event", "last_event", "sha256",     "schema"};
+    "path",  "type",        "timestamp_column", "version", "txn",     "rows",
+    "bytes", "first_event", "last_event",       "sha256",  "schema", "factory",
+    "reads_as", "node"};
 
 /* One CSV record per version (one with empty version fields for an entry without). */
 static void entry_csv(cli_records *r, const pond_entry_info *e)
@@ -233,7 +314,13 @@ static void entry_csv(cli_records *r, const pond_entry_info *e)
             }
             cli_records_str(r, v->sha256);
             cli_records_json(r, v->schema);
+        } else {
+            for (int k = 0; k < 8; k++)
+                cli_records_null(r);
         }
+        cli_records_str(r, e->factory);
+        cli_records_str(r, pond_entry_type_name(e->reads_as));
+        cli_records_str(r, e->node);
         cli_records_row_end(r);
     } while (++i < e->nversions);
 }
@@ -256,6 +343,8 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
     if (st->count++)
         putchar('\n');
     printf("%s\n", e->path);
+    if (e->type == POND_ENTRY_DYNAMIC)
+        return describe_dynamic(st, e);
     printf("  type              %s\n", pond_entry_type_name(e->type));
     if (e->symlink_target)
         printf("  target            %s\n", e->symlink_target);
@@ -357,6 +446,7 @@ int cmd_describe(int argc, char **argv, const cli_global *g)
     else if (st.format == CLI_FORMAT_CSV)
         cli_records_begin(&st.rec, st.format, stdout, csv_columns,
                           sizeof csv_columns / sizeof *csv_columns);
+    st.p = p;
     if (pond_glob(p, fs, argv[optind], POND_WITH_VERSIONS, describe_entry, &st) < 0)
         rc = cli_fail();
     if (st.format != CLI_FORMAT_TABLE && cli_records_end(&st.rec) != CLI_EXIT_OK && !rc)

@@ -24,8 +24,8 @@ static const cli_help help = {
     "With -l each line shows: type, number of versions, size in bytes, rows (a series: of all\n"
     "versions; a table or data file: of its latest version), the last transaction that changed\n"
     "the entry, and the path.  --format csv or json prints these as records, one per entry:\n"
-    "path, type, versions, size, rows, txn and target (of a symlink); a field that does not\n"
-    "apply is empty (csv) or null (json).",
+    "path, type, versions, size, rows, txn, target (of a symlink), factory, reads_as and\n"
+    "node (of dynamic entries); a field that does not apply is empty (csv) or null (json).",
     "  -l, --long            long listing\n"
     "  --format FORMAT       table (default), csv or json (one array of objects)\n"
     "  -f, --fs FS           the file system: data (default) or control (the transaction log)\n",
@@ -36,8 +36,9 @@ static const cli_help help = {
     "  pond list --format json '/sites/**'\n",
 };
 
-static const char *const record_columns[] = {"path", "type", "versions", "size",
-                                             "rows", "txn",  "target"};
+static const char *const record_columns[] = {"path", "type",   "versions", "size",
+                                             "rows", "txn",    "target",   "factory",
+                                             "reads_as", "node"};
 
 typedef struct list_state {
     int is_long;
@@ -62,7 +63,9 @@ static void entry_totals(const pond_entry_info *e, int64_t *size, int64_t *rows,
         *size = e->versions[e->nversions - 1].size;
         *rows = e->versions[e->nversions - 1].row_count;
     }
-    *has_size = e->type != POND_ENTRY_DIR && e->type != POND_ENTRY_SYMLINK;
+    /* a dynamic entry is computed when read: no size or rows without reading it */
+    *has_size = e->type != POND_ENTRY_DIR && e->type != POND_ENTRY_SYMLINK &&
+                e->type != POND_ENTRY_DYNAMIC;
     *has_rows = *has_size && *rows >= 0 && e->type != POND_ENTRY_DATA;
 }
 
@@ -77,6 +80,23 @@ static void print_long(const pond_entry_info *e)
         snprintf(size_s, sizeof size_s, "%" PRId64, size);
     if (has_rows)
         snprintf(rows_s, sizeof rows_s, "%" PRId64, rows);
+    if (e->type == POND_ENTRY_DYNAMIC) {
+        /* computed when read: no size or rows without reading it; the versions are the
+         * node's config versions */
+        char type[32];
+        const char *as = e->reads_as == POND_ENTRY_SERIES  ? "series"
+                         : e->reads_as == POND_ENTRY_TABLE ? "table"
+                                                           : "dir";
+        snprintf(type, sizeof type, "dynamic:%s", as);
+        printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", type, e->node && strcmp(e->node, e->path)
+                                                                  ? (size_t)0
+                                                                  : e->nversions,
+               "-", "-", e->txn, e->path);
+        if (e->factory && (!e->node || strcmp(e->node, e->path) == 0))
+            printf(" (%s)", e->factory);
+        putchar('\n');
+        return;
+    }
     printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", pond_entry_type_name(e->type), e->nversions,
            size_s, rows_s, e->txn, e->path);
     if (e->type == POND_ENTRY_SYMLINK && e->symlink_target)
@@ -92,7 +112,8 @@ static void put_record(cli_records *r, const pond_entry_info *e)
     entry_totals(e, &size, &rows, &has_size, &has_rows);
     cli_records_str(r, e->path);
     cli_records_str(r, pond_entry_type_name(e->type));
-    cli_records_int(r, (int64_t)e->nversions);
+    /* an entry inside a dynamic directory has no versions of its own */
+    cli_records_int(r, e->node && strcmp(e->node, e->path) ? 0 : (int64_t)e->nversions);
     if (has_size)
         cli_records_int(r, size);
     else
@@ -103,6 +124,9 @@ static void put_record(cli_records *r, const pond_entry_info *e)
         cli_records_null(r);
     cli_records_int(r, e->txn);
     cli_records_str(r, e->symlink_target);
+    cli_records_str(r, e->factory);
+    cli_records_str(r, pond_entry_type_name(e->reads_as));
+    cli_records_str(r, e->node);
     cli_records_row_end(r);
 }
 
@@ -122,7 +146,8 @@ static int print_entry(const pond_entry_info *e, void *ctx)
 static int note_dir(const pond_entry_info *e, void *ctx)
 {
     list_state *st = ctx;
-    st->single_dir = e->type == POND_ENTRY_DIR;
+    st->single_dir = e->type == POND_ENTRY_DIR ||
+                     (e->type == POND_ENTRY_DYNAMIC && e->reads_as == POND_ENTRY_DIR);
     return 0;
 }
 

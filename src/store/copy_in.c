@@ -509,7 +509,8 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     pl->exists = rc == POND_OK;
     if (pl->exists) {
         pond_entry_type wanted = type_for(opts, pl->target);
-        if (pl->entry.type == POND_ENTRY_DIR || pl->entry.type == POND_ENTRY_SYMLINK) {
+        if (pl->entry.type == POND_ENTRY_DIR || pl->entry.type == POND_ENTRY_SYMLINK ||
+            pl->entry.type == POND_ENTRY_DYNAMIC) {
             rc = pond_error_set(POND_EEXISTS, "cannot copy '%s' to '%s': it is a %s", pl->src,
                                 pl->target, pond_entry_type_name(pl->entry.type));
             goto done;

@@ -35,7 +35,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION "2"
+#define STORE_SCHEMA_VERSION "3"
 #define STORE_ROOT_ID 0
 #define STORE_CATALOG_NAME "catalog.sqlite"
 
@@ -364,11 +364,18 @@ typedef struct store_entry {
     int64_t txn;
     size_t nversions, capversions;
     store_version *versions;
+    char *factory; /* a dynamic node's factory ("temporal-reduce"); else NULL */
+    /* What a dynamic node, or an entry inside a dynamic directory, reads as (set by the
+     * resolver, store/dynamic.h); relation NULL for a stored entry. */
+    pond_entry_type reads_as;
+    char *relation; /* the SQL relation of its rows, "(SELECT …)" */
+    char *node;     /* the dynamic node that makes it */
+    int is_virtual; /* no catalog row: an entry inside a dynamic directory */
 } store_entry;
 
 /* The columns store_entry_from_row and store_version_from_row read, in order. */
 #define STORE_ENTRY_COLUMNS                                                                        \
-    "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn"
+    "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn, factory"
 #define STORE_VERSION_COLUMNS                                                                      \
     "version, txn, size, sha256, row_count, min_time, max_time, schema, ts_type"
 
@@ -405,6 +412,11 @@ int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_typ
                        const char *symlink_target, const char *timestamp_column,
                        int64_t txn_seq, int64_t *out_id);
 
+/* As store_entry_insert, with a dynamic node's factory (NULL for every other type). */
+int store_entry_insert_node(pond *p, int64_t parent, const char *path, pond_entry_type type,
+                            const char *symlink_target, const char *timestamp_column,
+                            const char *factory, int64_t txn_seq, int64_t *out_id);
+
 /* Mark entry id changed by txn_seq. */
 int store_entry_touch(pond *p, int64_t id, int64_t txn_seq);
 
@@ -418,6 +430,24 @@ int store_path_arg(const char *path, pond_buf *out);
 /* Fill a public pond_entry_info view of e (borrowing e's strings); versions array allocated
  * into *vbuf (caller frees). */
 int store_entry_info(const store_entry *e, pond_entry_info *info, pond_version_info **vbuf);
+
+/* ---- store/dynamic_read.c: what dynamic nodes hold (store/dynamic.h) ------------------- */
+
+/* Ask the resolver for the entries dynamic node holds (want: the one path looked for, or
+ * NULL for all); *out (count *nout) are virtual entries (is_virtual, type
+ * POND_ENTRY_DYNAMIC, reads_as, relation, node), freed with store_dynamic_entries_free.
+ * Loads node's versions when they are not loaded. */
+int store_dynamic_expand(pond *p, store_entry *node, const char *want, store_entry **out,
+                         size_t *nout);
+void store_dynamic_entries_free(store_entry *v, size_t n);
+
+/* Fill the dynamic node's own reads_as, relation and timestamp column (a sql-derived series
+ * or table); a dynamic directory reads as POND_ENTRY_DIR with no relation. */
+int store_dynamic_self(pond *p, store_entry *node);
+
+/* The virtual entry at path (not in the catalog) when the nearest ancestor in the catalog is
+ * a dynamic node that holds it; POND_ENOTFOUND (error not set) otherwise. */
+int store_dynamic_find(pond *p, const char *path, store_entry *e);
 
 /* ---- store/csv_check.c ----------------------------------------------------------------- */
 

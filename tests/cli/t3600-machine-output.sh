@@ -30,7 +30,7 @@ check_eq "list json: txn is a number" "int" \
 expect_ok pond list --format csv '/**'
 cp "$OUT" "$TMP/list.csv"
 check_eq "list csv: header and quoted fields read back" \
-    "path,type,versions,size,rows,txn,target|/sites/meta, \"quoted\".table|file:table|1" \
+    "path,type,versions,size,rows,txn,target,factory,reads_as,node|/sites/meta, \"quoted\".table|file:table|1" \
     "$(py 'import csv,sys
 r = list(csv.reader(open(sys.argv[1])))
 print(",".join(r[0]) + "|" + r[3][0] + "|" + r[3][1] + "|" + r[3][2])' "$TMP/list.csv")"
@@ -78,7 +78,7 @@ check_eq "describe csv: a record per version, read back by DuckDB" \
     "$(duckq -v f="$TMP/describe.csv" "SELECT version, rows, first_event::TIMESTAMP, (schema::JSON->0->>'type') FROM read_csv(getvariable('f')) ORDER BY version" | tail -n +2 | paste -sd'|')"
 expect_ok pond describe --format csv /sites
 check_eq "describe csv: a directory is one record with empty version fields" \
-    "/sites,dir,,,,,,,,," "$(tail -n 1 "$OUT")"
+    "/sites,dir,,,,,,,,,,,dir," "$(tail -n 1 "$OUT")"
 expect_fail 2 "unknown format" pond describe --format yaml /sites
 
 # --- show ---------------------------------------------------------------------------------
@@ -142,5 +142,20 @@ check_eq "check csv --quiet: the findings, no summary" "kind,finding|problem" \
 cp "$TMP/saved" "$POND/$content"
 expect_ok pond check --format table
 check_contains "check --format table is the usual summary" "$(cat "$OUT")" "0 problems, 0 orphans"
+
+# --- a dynamic node: its factory and what it reads as -------------------------------------
+printf 'inputs:\n  raw: /sites/BDock.series\nquery: SELECT timestamp, temperature_c FROM raw\n' >"$TMP/f.yaml"
+pond mkdir /derived >/dev/null || fail "mkdir /derived"
+expect_ok pond mknod sql-derived-series /derived/f.series --config "$TMP/f.yaml"
+expect_ok pond list --format json /derived
+check_eq "list json: a dynamic node, no size or rows" "dynamic sql-derived-series file:series None None 1" \
+    "$(py 'import json,sys
+e = json.load(open(sys.argv[1]))[0]
+print(e["type"], e["factory"], e["reads_as"], e["size"], e["rows"], e["versions"])' "$OUT")"
+expect_ok pond describe --format json /derived/f.series
+check_eq "describe json: a dynamic node" "dynamic sql-derived-series file:series None 1" \
+    "$(py 'import json,sys
+e = json.load(open(sys.argv[1]))[0]
+print(e["type"], e["factory"], e["reads_as"], e["schema"], len(e["versions"]))' "$OUT")"
 
 done_testing
