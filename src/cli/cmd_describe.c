@@ -26,7 +26,7 @@ static const cli_help help = {
     "--format json prints one array with an object per entry (its schema and versions\n"
     "nested, times ISO-8601 UTC, the whole sha256); --format csv prints one record per\n"
     "version (path, type, timestamp_column, version, txn, rows, bytes, first_event,\n"
-    "last_event, sha256, schema as JSON).",
+    "last_event, sha256, schema as JSON, factory, reads_as, node).",
     "  -f, --fs FS           the file system: data (default) or control\n"
     "  --format FORMAT       table (default), csv or json\n",
     "  pond describe /sites/BDock.series\n"
