@@ -151,8 +151,9 @@ typedef struct pond_copy_progress {
 typedef int (*pond_copy_progress_fn)(const pond_copy_progress *progress, void *payload);
 
 /* Options of pond_copy_in.  Initialize with POND_COPY_OPTIONS_INIT or
- * pond_copy_options_init(); later versions only add fields at the end. */
-#define POND_COPY_OPTIONS_VERSION 1
+ * pond_copy_options_init(); later versions only add fields at the end (a version 1 struct,
+ * which ends at payload, is still taken: its CSV fields are the defaults). */
+#define POND_COPY_OPTIONS_VERSION 2
 typedef struct pond_copy_options {
     unsigned int version;         /* POND_COPY_OPTIONS_VERSION */
     pond_copy_format format;
@@ -160,8 +161,20 @@ typedef struct pond_copy_options {
                                      named "timestamp", else the only TIMESTAMP column */
     pond_copy_progress_fn progress; /* NULL: no progress reports */
     void *payload;                  /* passed to progress */
+    /* Version 2: how a CSV source of a table or series is read (plain or gzip-compressed,
+     * recognised by content); Parquet sources ignore them.  0 / NULL: the default. */
+    char delimiter;                  /* 0: picked from the header line (',', ';', tab or '|');
+                                        else that ASCII character (not '"', CR or LF) */
+    char decimal_separator;          /* 0 or '.'; ',' for a decimal comma */
+    const char *const *null_strings; /* fields read as NULL besides the empty one (borrowed
+                                        for the call); a column numeric but for them is numeric */
+    size_t nnull_strings;
+    int64_t skip_lines;              /* lines before the header line, skipped as they are */
+    const char *timestamp_format;    /* strptime style, e.g. "%d.%m.%Y %H:%M"; NULL: detected
+                                        (ISO-8601) */
 } pond_copy_options;
-#define POND_COPY_OPTIONS_INIT {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL}
+#define POND_COPY_OPTIONS_INIT                                                                 \
+    {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL}
 
 /* Set *opts to the defaults of the given version (pass POND_COPY_OPTIONS_VERSION), as
  * POND_COPY_OPTIONS_INIT does; for bindings that cannot use the macro.
@@ -176,7 +189,9 @@ POND_API int pond_copy_options_init(pond_copy_options *opts, unsigned int versio
  *                data file is replaced by a new version); with several: a directory
  *   opts         may be NULL (the defaults)
  * Returns POND_OK, or an error naming the source (and, for a CSV that does not parse, the
- * line); POND_EINVALID also for opts of an unknown version.  On any error nothing changed. */
+ * line); POND_EINVALID also for opts of an unknown version or CSV options that cannot be
+ * (a delimiter that is the decimal separator, a null string holding the delimiter, CSV
+ * options for a data copy).  On any error nothing changed. */
 POND_API int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
                           const pond_copy_options *opts);
 
@@ -344,7 +359,8 @@ typedef void (*pond_check_fn)(const char *finding, void *ctx);
  * with its size and sha256, and look for orphans.  A repair takes the write lock (waiting as
  * writing calls do); without it the check is a reader.
  *   repair   non-zero: remove the orphans
- *   report   filled with the counts (may be NULL)
+ *   report   filled with the counts (may be NULL), as the check goes: when fn is called, the
+ *            finding it reports is already counted (a problem, an orphan, a removed one)
  *   fn, ctx  called with each finding (fn may be NULL)
  * Returns POND_OK; POND_ECORRUPT when problems > 0 (orphans alone are not corruption). */
 POND_API int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,

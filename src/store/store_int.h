@@ -451,10 +451,42 @@ int store_dynamic_find(pond *p, const char *path, store_entry *e);
 
 /* ---- store/csv_check.c ----------------------------------------------------------------- */
 
-/* Structural check of a CSV file (RFC 4180: a header line, every record with as many fields,
- * quotes closed).  Picks the delimiter (',', ';', '\t' or '|': the most frequent in the header,
- * ',' on ties) into *delim.  POND_EINVALID "line N: …" (without the path) on a fault. */
-int store_csv_check(const char *path, char *delim);
+/* How a CSV file is laid out: what the caller knows, and what the check found. */
+typedef struct store_csv_dialect {
+    char delimiter; /* in: the delimiter, or 0 to pick one (',', ';', '\t' or '|': the most
+                       frequent outside quotes in the header, ',' on ties); out: the one used */
+    int64_t skip;   /* in: lines before the header, skipped as they are (>= 0) */
+    int gzip;       /* out: the file is gzip-compressed */
+} store_csv_dialect;
+
+/* Structural check of a CSV file, plain or gzip-compressed (RFC 4180 after the skipped
+ * lines: a header line, every record with as many fields, quotes closed).  Fills the out
+ * fields of *dialect.  POND_EINVALID "line N: …" (without the path; N counts the skipped
+ * lines too) on a fault. */
+int store_csv_check(const char *path, store_csv_dialect *dialect);
+
+/* ---- store/csv_read.c ------------------------------------------------------------------ */
+
+/* POND_EINVALID naming the CSV option of o that cannot be (see pond_copy_options). */
+int store_csv_options_check(const pond_copy_options *o);
+
+/* Non-zero when o sets any CSV option. */
+int store_csv_has_options(const pond_copy_options *o);
+
+/* Set the work database's variables for reading a CSV file laid out as d (checked by
+ * store_csv_check) with the options of o, and append to expr the table expression
+ * "read_csv($1, …)", $1 being the file.  typed: the columns' types are the VARCHAR[] in the
+ * variable pond_csv_types. */
+int store_csv_read_expr(pond *p, const pond_copy_options *o, const store_csv_dialect *d,
+                        int typed, pond_buf *expr);
+
+/* Read CSV src again with column (of ncolumns) typed TIMESTAMP by o's timestamp format and
+ * the others VARCHAR, for DuckDB's error that names the line of a value that does not match.
+ * Returns that error (POND_EINVALID "cannot read CSV '<shown>': …"), or POND_OK when every
+ * value matches. */
+int store_csv_timestamp_error(pond *p, const char *src, const char *shown,
+                              const pond_copy_options *o, const store_csv_dialect *d,
+                              size_t column, size_t ncolumns);
 
 /* ---- store/copy_in.c helpers shared with cat ------------------------------------------- */
 
