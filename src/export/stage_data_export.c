@@ -12,9 +12,10 @@
  *               every content file's size is checked at collect); a table or series is
  *               written by
  *               ONE DuckDB statement, COPY (SELECT … FROM read_parquet(<its version files>))
- *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_STATS),
- *               streamed by DuckDB from the content files; the returned per-file row counts
- *               and partition paths fill export_metadata (no file is read back).
+ *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_FILES),
+ *               streamed by DuckDB from the content files; the returned file names give
+ *               the partitions and each file's footer its row count (parquet_footer.h), which
+ *               fill export_metadata (no data is read back).
  * DuckDB names partition files data_<n>.parquet; they are renamed data.parquet, data_1.parquet
  * … in DuckDB's order, so names are deterministic.  Partition columns are not written into the
  * files (DuckDB's default for Hive partitioning).
@@ -28,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "export/context.h"
+#include "export/parquet_footer.h"
 #include "export/pipeline.h"
 #include "export/progress.h"
 #include "export/sql_params.h"
@@ -662,30 +664,58 @@ static int write_table(stage_state *s, const match *m)
         if ((rc = pond_buf_puts(&sql, ")")) != POND_OK)
             goto done;
     }
-    if ((rc = pond_buf_puts(&sql, ", RETURN_STATS)")) != POND_OK)
+    if ((rc = pond_buf_puts(&sql, ", RETURN_FILES)")) != POND_OK)
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res)) != POND_OK)
         goto done;
     have_res = 1;
 
-    /* What DuckDB wrote: filename (col 0) and count (col 1) per file. */
-    size_t nrows = (size_t)duckdb_row_count(&res);
+    /* What DuckDB wrote: RETURN_FILES gives one row, column 1 the list of file names; each
+     * file's row count comes from its own footer (cheaper than RETURN_STATS, see
+     * parquet_footer.h). */
     size_t prefix = strlen(pond_export_ctx_staging(s->ctx)) + strlen("/out/") + strlen(m->rel) + 1;
-    if (nrows && !(pf = calloc(nrows, sizeof *pf))) {
-        rc = pond_error_oom();
-        goto done;
-    }
-    for (size_t i = 0; i < nrows; i++, npf++) {
-        char *fn = duckdb_value_varchar(&res, 0, i);
-        if (!fn || strlen(fn) < prefix) {
-            rc = pond_error_set(POND_ERROR, "cannot export '%s': unexpected file name '%s'",
-                                m->path, fn ? fn : "(null)");
-            duckdb_free(fn);
-            goto done;
+    size_t cap = 0;
+    duckdb_data_chunk chunk;
+    while ((chunk = duckdb_fetch_chunk(res)) != NULL) {
+        duckdb_vector lv = duckdb_data_chunk_get_vector(chunk, 1);
+        duckdb_list_entry *le = duckdb_vector_get_data(lv);
+        duckdb_string_t *names = duckdb_vector_get_data(duckdb_list_vector_get_child(lv));
+        idx_t nr = duckdb_data_chunk_get_size(chunk);
+        for (idx_t r = 0; r < nr && rc == POND_OK; r++) {
+            for (idx_t j = le[r].offset; j < le[r].offset + le[r].length; j++) {
+                const char *fn = duckdb_string_t_data(&names[j]);
+                size_t len = duckdb_string_t_length(names[j]);
+                char *full;
+                if (len < prefix) {
+                    rc = pond_error_set(POND_ERROR, "cannot export '%s': unexpected file name "
+                                        "'%.*s'", m->path, (int)len, fn);
+                    break;
+                }
+                if (npf == cap) {
+                    size_t ncap = cap ? cap * 2 : 64;
+                    part_file *n2 = realloc(pf, ncap * sizeof *pf);
+                    if (!n2) {
+                        rc = pond_error_oom();
+                        break;
+                    }
+                    pf = n2;
+                    cap = ncap;
+                }
+                memset(&pf[npf], 0, sizeof *pf);
+                if (!(full = strndup(fn, len))) {
+                    rc = pond_error_oom();
+                    break;
+                }
+                rc = parse_written(s, full + prefix, &pf[npf]);
+                if (rc == POND_OK)
+                    rc = pond_parquet_file_rows(full, &pf[npf].rows);
+                free(full);
+                npf++;
+                if (rc != POND_OK)
+                    break;
+            }
         }
-        pf[i].rows = duckdb_value_int64(&res, 1, i);
-        rc = parse_written(s, fn + prefix, &pf[i]);
-        duckdb_free(fn);
+        duckdb_destroy_data_chunk(&chunk);
         if (rc != POND_OK)
             goto done;
     }
