@@ -29,7 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "export/context.h"
-#include "export/parquet_footer.h"
+#include "export/partition_plan.h"
+#include "export/partition_write.h"
 #include "export/pipeline.h"
 #include "export/progress.h"
 #include "export/sql_params.h"
@@ -85,6 +86,7 @@ typedef struct stage_state {
     size_t files, matches_done, nmatches;
     int64_t rows;
     duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
+    size_t work_seq; /* staging/work/<n>: where the next partitioned COPY writes */
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -347,18 +349,30 @@ static int put_local(pond_buf *b, const stage_state *s, const match *m)
     return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)))");
 }
 
+typedef enum {
+    SELECT_PLAIN,  /* cols */
+    SELECT_LEVELS, /* every column, and one per --temporal level (dry run) */
+    SELECT_KEY     /* every column, and the partition key POND_KEY_COLUMN (partition_plan.h) */
+} select_mode;
+
 /* "SELECT <cols> FROM read_parquet($<files>[, union_by_name=true])[ WHERE …]", parameters
- * from $first: the file list, then the start and end time when given.  With with_levels the
+ * from $first: the file list, then the start and end time when given.  SELECT_LEVELS: the
  * columns are all of the source's plus one per --temporal level (computed from the local
  * time in a subquery column that is left out again); else cols. */
 static int put_select(pond_buf *b, const stage_state *s, const match *m, const char *cols,
-                      int with_levels, int first)
+                      select_mode mode, int first)
 {
     int rc = POND_OK;
     int timed = m->type == POND_ENTRY_SERIES;
-    int levels = with_levels && s->nlevels;
+    int levels = mode != SELECT_PLAIN && s->nlevels;
 
-    if (levels) {
+    if (levels && mode == SELECT_KEY) {
+        rc = pond_buf_puts(b, "SELECT * EXCLUDE (" LOCAL_COLUMN "), ");
+        if (rc || (rc = pond_partition_key_sql(b, s->nlevels, LOCAL_COLUMN)) ||
+            (rc = pond_buf_puts(b, " AS " POND_KEY_COLUMN " FROM (SELECT *, ")) ||
+            (rc = put_local(b, s, m)) || (rc = pond_buf_puts(b, " AS " LOCAL_COLUMN)))
+            return rc;
+    } else if (levels) {
         rc = pond_buf_puts(b, "SELECT * EXCLUDE (" LOCAL_COLUMN ")");
         for (int l = 0; rc == POND_OK && l < s->nlevels; l++)
             rc = pond_buf_printf(b, ", %s(" LOCAL_COLUMN ") AS %s", pond_temporal_level_name(l),
@@ -559,7 +573,7 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
     if ((rc = pond_buf_puts(&cols, "epoch_ms(min(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, ")), epoch_ms(max(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, "))")) ||
-        (rc = put_select(&sql, s, m, cols.ptr, 0, 1)))
+        (rc = put_select(&sql, s, m, cols.ptr, SELECT_PLAIN, 1)))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
         goto done;
@@ -575,202 +589,95 @@ done:
     return rc;
 }
 
-/* One file DuckDB wrote: its partition and its index within the partition. */
-typedef struct part_file {
-    char *dir;  /* "year=2024/month=7" ("" without partitions) */
-    long index; /* n of data_<n>.parquet */
-    int64_t vals[POND_TEMPORAL_MAX];
-    int vals_ok;
-    int64_t rows;
-} part_file;
-
-static int cmp_part(const void *a, const void *b)
-{
-    const part_file *x = a, *y = b;
-    int c = strcmp(x->dir, y->dir);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* Parse "year=2024/month=7/data_0.parquet" (relative to the staged directory). */
-static int parse_written(const stage_state *s, const char *rel, part_file *pf)
-{
-    const char *slash = strrchr(rel, '/');
-    const char *base = slash ? slash + 1 : rel;
-    const char *p = rel;
-
-    pf->vals_ok = 1;
-    if (!(pf->dir = strndup(rel, slash ? (size_t)(slash - rel) : 0)))
-        return pond_error_oom();
-    if (sscanf(base, "data_%ld.parquet", &pf->index) != 1)
-        pf->index = 0;
-    for (int l = 0; l < s->nlevels; l++) {
-        const char *lv = pond_temporal_level_name(l);
-        size_t n = strlen(lv);
-        char *end;
-        if (strncmp(p, lv, n) != 0 || p[n] != '=') {
-            pf->vals_ok = 0;
-            break;
-        }
-        pf->vals[l] = strtoll(p + n + 1, &end, 10);
-        if (end == p + n + 1 || *end != '/') {
-            pf->vals_ok = 0; /* e.g. a NULL partition */
-            break;
-        }
-        p = end + 1;
-    }
-    return POND_OK;
-}
-
-/* Compute the windows of all partitions written for one match in one go. */
-static int prefetch_windows(stage_state *s, const part_file *pf, size_t npf)
+/* Compute the windows of all partitions written in one go. */
+static int prefetch_windows(stage_state *s, const pond_written *w)
 {
     int rc;
     size_t n = 0;
-    int64_t *vals = malloc((npf ? npf : 1) * POND_TEMPORAL_MAX * sizeof *vals);
+    int64_t *vals = malloc((w->n ? w->n : 1) * POND_TEMPORAL_MAX * sizeof *vals);
 
     if (!vals)
         return pond_error_oom();
-    for (size_t i = 0; i < npf; i++)
-        if (pf[i].vals_ok)
-            memcpy(&vals[n++ * POND_TEMPORAL_MAX], pf[i].vals, sizeof pf[i].vals);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->v[i].key_ok && (i == 0 || !w->v[i - 1].key_ok || w->v[i - 1].key != w->v[i].key))
+            memcpy(&vals[n++ * POND_TEMPORAL_MAX], w->v[i].vals, sizeof w->v[i].vals);
     rc = pond_temporal_windows_prefetch(s->windows, vals, n);
     free(vals);
     return rc;
 }
 
+/* A table or series: one COPY (partitioned by the integer key of partition_plan.h into a
+ * work directory under staging, then placed by partition_write.c), and its records. */
 static int write_table(stage_state *s, const match *m)
 {
     int rc = POND_OK;
-    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, from = POND_BUF_INIT, to = POND_BUF_INIT;
+    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, out = POND_BUF_INIT;
     pond_buf file_path = POND_BUF_INIT;
     duckdb_result res;
     int have_res = 0;
-    part_file *pf = NULL;
-    size_t npf = 0;
+    pond_written w = POND_WRITTEN_INIT;
 
     if (m->nfiles == 0)
         return POND_OK; /* a series without versions: nothing to write */
-    if ((rc = pond_buf_printf(&target, "%s/out/%s%s", pond_export_ctx_staging(s->ctx), m->rel,
-                              s->nlevels ? "" : "/data.parquet")) ||
-        (rc = pond_buf_puts(&sql, "COPY (")) || (rc = put_select(&sql, s, m, "*", 1, 2)) ||
-        (rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")))
+    if ((rc = pond_buf_printf(&out, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)))
         goto done;
     if (s->nlevels) {
-        if ((rc = pond_buf_puts(&sql, ", PARTITION_BY (")) != POND_OK)
+        /* staging/work/<n>: DuckDB makes <n>, not its parent */
+        if ((rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
+            (rc = pond_fs_mkdir_p(target.ptr)))
             goto done;
-        for (int l = 0; l < s->nlevels; l++)
-            if ((rc = pond_buf_printf(&sql, "%s%s", l ? ", " : "", pond_temporal_level_name(l))))
-                goto done;
-        if ((rc = pond_buf_puts(&sql, ")")) != POND_OK)
-            goto done;
-    }
-    if ((rc = pond_buf_puts(&sql, ", RETURN_FILES)")) != POND_OK)
+        rc = pond_buf_printf(&target, "/%zu", s->work_seq++);
+    } else
+        rc = pond_buf_printf(&target, "%s/data.parquet", out.ptr);
+    if (rc || (rc = pond_buf_puts(&sql, "COPY (")) ||
+        (rc = put_select(&sql, s, m, "*", s->nlevels ? SELECT_KEY : SELECT_PLAIN, 2)) ||
+        (rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")) ||
+        (s->nlevels && (rc = pond_buf_puts(&sql, ", PARTITION_BY (" POND_KEY_COLUMN ")"))) ||
+        (rc = pond_buf_puts(&sql, ", RETURN_FILES)")))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res)) != POND_OK)
         goto done;
     have_res = 1;
-
-    /* What DuckDB wrote: RETURN_FILES gives one row, column 1 the list of file names; each
-     * file's row count comes from its own footer (cheaper than RETURN_STATS, see
-     * parquet_footer.h). */
-    size_t prefix = strlen(pond_export_ctx_staging(s->ctx)) + strlen("/out/") + strlen(m->rel) + 1;
-    size_t cap = 0;
-    duckdb_data_chunk chunk;
-    while ((chunk = duckdb_fetch_chunk(res)) != NULL) {
-        duckdb_vector lv = duckdb_data_chunk_get_vector(chunk, 1);
-        duckdb_list_entry *le = duckdb_vector_get_data(lv);
-        duckdb_string_t *names = duckdb_vector_get_data(duckdb_list_vector_get_child(lv));
-        idx_t nr = duckdb_data_chunk_get_size(chunk);
-        for (idx_t r = 0; r < nr && rc == POND_OK; r++) {
-            for (idx_t j = le[r].offset; j < le[r].offset + le[r].length; j++) {
-                const char *fn = duckdb_string_t_data(&names[j]);
-                size_t len = duckdb_string_t_length(names[j]);
-                char *full;
-                if (len < prefix) {
-                    rc = pond_error_set(POND_ERROR, "cannot export '%s': unexpected file name "
-                                        "'%.*s'", m->path, (int)len, fn);
-                    break;
-                }
-                if (npf == cap) {
-                    size_t ncap = cap ? cap * 2 : 64;
-                    part_file *n2 = realloc(pf, ncap * sizeof *pf);
-                    if (!n2) {
-                        rc = pond_error_oom();
-                        break;
-                    }
-                    pf = n2;
-                    cap = ncap;
-                }
-                memset(&pf[npf], 0, sizeof *pf);
-                if (!(full = strndup(fn, len))) {
-                    rc = pond_error_oom();
-                    break;
-                }
-                rc = parse_written(s, full + prefix, &pf[npf]);
-                if (rc == POND_OK)
-                    rc = pond_parquet_file_rows(full, &pf[npf].rows);
-                free(full);
-                npf++;
-                if (rc != POND_OK)
-                    break;
-            }
-        }
-        duckdb_destroy_data_chunk(&chunk);
-        if (rc != POND_OK)
-            goto done;
-    }
-    if (npf > 1) /* pf is NULL when DuckDB wrote nothing (a series of no row) */
-        qsort(pf, npf, sizeof *pf, cmp_part);
-    if (s->nlevels && (rc = prefetch_windows(s, pf, npf)) != POND_OK)
+    const char *dir = s->nlevels ? target.ptr : out.ptr;
+    const char *outs[1] = {out.ptr};
+    if ((rc = pond_written_add_result(&w, &res, dir, s->nlevels)) != POND_OK ||
+        (rc = pond_written_place(&w, s->nlevels, outs, 1)) != POND_OK)
+        goto done;
+    if (s->nlevels && (rc = pond_fs_rm_rf(target.ptr)) != POND_OK)
+        goto done;
+    if (s->nlevels && (rc = prefetch_windows(s, &w)) != POND_OK)
         goto done;
 
     int has_range = 0;
     int64_t first_ms = 0, last_ms = 0;
     if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
         goto done;
-    for (size_t i = 0, k = 0; i < npf; i++) {
-        k = (i > 0 && strcmp(pf[i].dir, pf[i - 1].dir) == 0) ? k + 1 : 0;
+    for (size_t i = 0; i < w.n; i++) {
+        const pond_written_file *f = &w.v[i];
         pond_buf_clear(&file_path);
-        pond_buf_clear(&from);
-        pond_buf_clear(&to);
+        if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->final)) != POND_OK)
+            goto done;
         if (s->nlevels) {
-            /* data_<n>.parquet -> data.parquet, data_1.parquet … in DuckDB's order. */
-            if ((rc = pond_buf_printf(&file_path, "%s/%s/", m->rel, pf[i].dir)) ||
-                (rc = (k ? pond_buf_printf(&file_path, "data_%zu.parquet", k)
-                         : pond_buf_puts(&file_path, "data.parquet"))) ||
-                (rc = pond_buf_printf(&from, "%s/%s/data_%ld.parquet", target.ptr, pf[i].dir,
-                                      pf[i].index)) ||
-                (rc = pond_buf_printf(&to, "%s/out/%s", pond_export_ctx_staging(s->ctx),
-                                      file_path.ptr)))
-                goto done;
-            if (strcmp(from.ptr, to.ptr) != 0 && (rc = pond_fs_rename(from.ptr, to.ptr)))
-                goto done;
             int64_t ws = 0, we = 0;
-            if (pf[i].vals_ok &&
-                (rc = pond_temporal_window(s->windows, pf[i].vals, &ws, &we)) != POND_OK)
+            if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
                 goto done;
-            rc = record(s, m, file_path.ptr, pf[i].vals_ok, ws, we, 1, pf[i].rows);
+            rc = record(s, m, file_path.ptr, f->key_ok, ws, we, 1, f->rows);
         } else {
-            if ((rc = pond_buf_printf(&file_path, "%s/data.parquet", m->rel)) != POND_OK)
-                goto done;
-            rc = record(s, m, file_path.ptr, has_range && pf[i].rows > 0, first_ms, last_ms, 1,
-                        pf[i].rows);
+            rc = record(s, m, file_path.ptr, has_range && f->rows > 0, first_ms, last_ms, 1,
+                        f->rows);
         }
         if (rc != POND_OK)
             goto done;
         s->files++;
-        s->rows += pf[i].rows;
+        s->rows += f->rows;
     }
 done:
-    for (size_t i = 0; i < npf; i++)
-        free(pf[i].dir);
-    free(pf);
+    pond_written_free(&w);
     if (have_res)
         duckdb_destroy_result(&res);
     pond_buf_free(&sql);
     pond_buf_free(&target);
-    pond_buf_free(&from);
-    pond_buf_free(&to);
+    pond_buf_free(&out);
     pond_buf_free(&file_path);
     return rc;
 }
@@ -791,7 +698,7 @@ static int dry_run_table(stage_state *s, const match *m)
     for (int l = 0; l < s->nlevels; l++)
         if ((rc = pond_buf_printf(&sql, "%s, ", pond_temporal_level_name(l))))
             goto done;
-    if ((rc = pond_buf_puts(&sql, "count(*) FROM (")) || (rc = put_select(&sql, s, m, "*", 1, 1)) ||
+    if ((rc = pond_buf_puts(&sql, "count(*) FROM (")) || (rc = put_select(&sql, s, m, "*", SELECT_LEVELS, 1)) ||
         (rc = pond_buf_puts(&sql, s->nlevels ? ") GROUP BY ALL ORDER BY ALL" : ")")))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
