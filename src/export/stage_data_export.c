@@ -606,6 +606,76 @@ static int prefetch_windows(stage_state *s, const pond_written *w)
     return rc;
 }
 
+/* One COPY's time range: [lo_us, hi_us), each end only when has_lo / has_hi. */
+typedef struct time_window {
+    int has_lo, has_hi;
+    int64_t lo_us, hi_us;
+} time_window;
+
+/* At most this many partitions in flight per COPY: DuckDB keeps ~70 KB per open partition,
+ * so ten years by hour (87,600) in one COPY would need gigabytes (issue 11). */
+#define POND_PARTITIONS_PER_COPY 2000
+
+/* The time windows to write m in, so that no COPY has more than POND_PARTITIONS_PER_COPY
+ * partitions: none (*n = 0: one COPY) when m's time range (from the catalog) has fewer.  The
+ * first window is open below and the last open above, so no row can fall outside all. */
+static int plan_windows(stage_state *s, const match *m, time_window **out, size_t *n)
+{
+    const int64_t margin = 26 * INT64_C(3600000000); /* any time zone's offset, and more */
+    int64_t lo = m->min_us, hi = m->max_us;
+
+    *out = NULL;
+    *n = 0;
+    if (!m->has_time || m->type != POND_ENTRY_SERIES)
+        return POND_OK;
+    if (s->has_start && s->start_us > lo)
+        lo = s->start_us;
+    if (s->has_end && s->end_us < hi)
+        hi = s->end_us;
+    if (hi < lo)
+        return POND_OK;
+    int64_t kmin = pond_partition_key_of_local(s->nlevels, lo - margin);
+    int64_t kmax = pond_partition_key_of_local(s->nlevels, hi + margin);
+    if (kmax - kmin < POND_PARTITIONS_PER_COPY)
+        return POND_OK;
+    size_t count = (size_t)((kmax - kmin) / POND_PARTITIONS_PER_COPY) + 1;
+    time_window *w = calloc(count, sizeof *w);
+    if (!w)
+        return pond_error_oom();
+    for (size_t i = 0; i < count; i++) {
+        /* window i starts where partition kmin + i * PER_COPY starts (in the export's zone) */
+        if (i + 1 < count) {
+            int64_t vals[POND_TEMPORAL_MAX], ws, we;
+            int rc;
+            pond_partition_key_levels(s->nlevels,
+                                      kmin + (int64_t)(i + 1) * POND_PARTITIONS_PER_COPY, vals);
+            if ((rc = pond_temporal_window(s->windows, vals, &ws, &we)) != POND_OK) {
+                free(w);
+                return rc;
+            }
+            w[i].has_hi = w[i + 1].has_lo = 1;
+            w[i].hi_us = w[i + 1].lo_us = ws * 1000;
+        }
+    }
+    *out = w;
+    *n = count;
+    return POND_OK;
+}
+
+/* Narrow the stage's --start-time/--end-time bounds to w (put_select and bind_source read
+ * them); the caller restores them. */
+static void narrow_bounds(stage_state *s, const time_window *w)
+{
+    if (w->has_lo && (!s->has_start || w->lo_us > s->start_us)) {
+        s->has_start = 1;
+        s->start_us = w->lo_us;
+    }
+    if (w->has_hi && (!s->has_end || w->hi_us < s->end_us)) {
+        s->has_end = 1;
+        s->end_us = w->hi_us;
+    }
+}
+
 /* A table or series: one COPY (partitioned by the integer key of partition_plan.h into a
  * work directory under staging, then placed by partition_write.c), and its records. */
 static int write_table(stage_state *s, const match *m)
@@ -614,8 +684,9 @@ static int write_table(stage_state *s, const match *m)
     pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, out = POND_BUF_INIT;
     pond_buf file_path = POND_BUF_INIT;
     duckdb_result res;
-    int have_res = 0;
     pond_written w = POND_WRITTEN_INIT;
+    time_window *wins = NULL;
+    size_t nwins = 0;
 
     if (m->nfiles == 0)
         return POND_OK; /* a series without versions: nothing to write */
@@ -629,22 +700,45 @@ static int write_table(stage_state *s, const match *m)
         rc = pond_buf_printf(&target, "/%zu", s->work_seq++);
     } else
         rc = pond_buf_printf(&target, "%s/data.parquet", out.ptr);
-    if (rc || (rc = pond_buf_puts(&sql, "COPY (")) ||
-        (rc = put_select(&sql, s, m, "*", s->nlevels ? SELECT_KEY : SELECT_PLAIN, 2)) ||
-        (rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")) ||
-        (s->nlevels && (rc = pond_buf_puts(&sql, ", PARTITION_BY (" POND_KEY_COLUMN ")"))) ||
-        (rc = pond_buf_puts(&sql, ", RETURN_FILES)")))
+    if (rc || (s->nlevels && (rc = plan_windows(s, m, &wins, &nwins))))
         goto done;
-    if ((rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res)) != POND_OK)
-        goto done;
-    have_res = 1;
-    const char *dir = s->nlevels ? target.ptr : out.ptr;
+    /* one COPY per window of at most POND_PARTITIONS_PER_COPY partitions (or one COPY) */
+    size_t base = target.len;
+    for (size_t i = 0; i < (nwins ? nwins : 1); i++) {
+        int had_start = s->has_start, had_end = s->has_end;
+        int64_t start_us = s->start_us, end_us = s->end_us;
+        pond_buf_clear(&sql);
+        if (nwins) {
+            pond_buf_truncate(&target, base);
+            rc = pond_buf_printf(&target, "_%zu", i);
+            narrow_bounds(s, &wins[i]);
+        }
+        if (rc == POND_OK && !(rc = pond_buf_puts(&sql, "COPY (")) &&
+            !(rc = put_select(&sql, s, m, "*", s->nlevels ? SELECT_KEY : SELECT_PLAIN, 2)) &&
+            !(rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")) &&
+            !(s->nlevels && (rc = pond_buf_puts(&sql, ", PARTITION_BY (" POND_KEY_COLUMN ")"))) &&
+            !(rc = pond_buf_puts(&sql, ", RETURN_FILES)")) &&
+            !(rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res))) {
+            rc = pond_written_add_result(&w, &res, s->nlevels ? target.ptr : out.ptr,
+                                         s->nlevels);
+            duckdb_destroy_result(&res);
+        }
+        s->has_start = had_start;
+        s->has_end = had_end;
+        s->start_us = start_us;
+        s->end_us = end_us;
+        if (rc != POND_OK)
+            goto done;
+    }
     const char *outs[1] = {out.ptr};
-    if ((rc = pond_written_add_result(&w, &res, dir, s->nlevels)) != POND_OK ||
-        (rc = pond_written_place(&w, s->nlevels, outs, 1)) != POND_OK)
+    if ((rc = pond_written_place(&w, s->nlevels, outs, 1)) != POND_OK)
         goto done;
-    if (s->nlevels && (rc = pond_fs_rm_rf(target.ptr)) != POND_OK)
-        goto done;
+    for (size_t i = 0; s->nlevels && i < (nwins ? nwins : 1); i++) {
+        pond_buf_truncate(&target, base);
+        if ((nwins && (rc = pond_buf_printf(&target, "_%zu", i))) ||
+            (rc = pond_fs_rm_rf(target.ptr)) != POND_OK)
+            goto done;
+    }
     if (s->nlevels && (rc = prefetch_windows(s, &w)) != POND_OK)
         goto done;
 
@@ -673,8 +767,7 @@ static int write_table(stage_state *s, const match *m)
     }
 done:
     pond_written_free(&w);
-    if (have_res)
-        duckdb_destroy_result(&res);
+    free(wins);
     pond_buf_free(&sql);
     pond_buf_free(&target);
     pond_buf_free(&out);
