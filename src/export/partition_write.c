@@ -25,6 +25,7 @@ void pond_written_free(pond_written *w)
     for (size_t i = 0; i < w->n; i++) {
         free(w->v[i].src);
         free(w->v[i].final);
+        free(w->v[i].name);
     }
     free(w->v);
     w->v = NULL;
@@ -188,8 +189,13 @@ int pond_written_place(pond_written *w, int nlevels, const char *const *outs, si
         const char *out = outs[f->src_index];
         if ((rc = pond_parquet_file_rows(f->src, &f->rows)) != POND_OK)
             goto done;
-        if (nlevels == 0)
+        if (nlevels == 0) {
+            if (!(f->name = strdup(f->final))) {
+                rc = pond_error_oom();
+                goto done;
+            }
             continue;
+        }
         int same_dir = prev && prev->src_index == f->src_index && strcmp(prev->final, f->final) == 0;
         k = same_dir ? k + 1 : 0;
         pond_buf_clear(&name);
@@ -199,7 +205,7 @@ int pond_written_place(pond_written *w, int nlevels, const char *const *outs, si
             goto done;
         /* prev's directories exist when it is of the same output */
         if ((rc = make_dirs(&dir, out, name.ptr,
-                            prev && prev->src_index == f->src_index ? prev->final : NULL)))
+                            prev && prev->src_index == f->src_index ? prev->name : NULL)))
             goto done;
         pond_buf_clear(&to);
         if ((rc = pond_buf_printf(&to, "%s/%s", out, name.ptr)) != POND_OK ||
@@ -219,8 +225,7 @@ int pond_written_place(pond_written *w, int nlevels, const char *const *outs, si
             }
             *slash = '/';
         }
-        free(f->final);
-        if (!(f->final = pond_buf_detach(&name))) {
+        if (!(f->name = pond_buf_detach(&name))) {
             rc = pond_error_oom();
             goto done;
         }

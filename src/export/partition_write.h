@@ -23,7 +23,10 @@
 
 typedef struct pond_written_file {
     char *src;       /* where DuckDB wrote it (absolute); owned */
-    char *final;     /* after pond_written_place: relative to its output directory; owned */
+    char *final;     /* after pond_written_place: its partition directory ("year=2024/month=7"),
+                      * relative to its output directory ("" unpartitioned); owned */
+    char *name;      /* after pond_written_place: the file, relative to its output
+                      * directory ("year=2024/month=7/data_1.parquet"); owned */
     long src_index;  /* the series in a batch; 0 without __pond_src */
     long index;      /* n of data_<n>.parquet */
     int key_ok;      /* 0 for a NULL key (rows without a timestamp) */

@@ -749,7 +749,7 @@ static int write_table(stage_state *s, const match *m)
     for (size_t i = 0; i < w.n; i++) {
         const pond_written_file *f = &w.v[i];
         pond_buf_clear(&file_path);
-        if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->final)) != POND_OK)
+        if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->name)) != POND_OK)
             goto done;
         if (s->nlevels) {
             int64_t ws = 0, we = 0;
