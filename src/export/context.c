@@ -168,6 +168,9 @@ done:
     return rc;
 }
 
+/* SET TimeZone, which itself refuses a zone ICU does not know (cheaper than looking the name
+ * up in pg_timezone_names(), which builds every zone: most of a tiny export's fixed cost,
+ * issue 11).  ICU matches names without regard to case; the name must be exact, as before. */
 static int set_timezone(pond_export_ctx *ctx, const char *tz)
 {
     int rc = POND_OK;
@@ -175,27 +178,6 @@ static int set_timezone(pond_export_ctx *ctx, const char *tz)
     duckdb_result res;
     int have_res = 0;
 
-    if (duckdb_prepare(ctx->con, "SELECT count(*) FROM pg_timezone_names() WHERE name = $1",
-                       &st) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_prepare_error(st));
-        goto done;
-    }
-    duckdb_bind_varchar(st, 1, tz);
-    have_res = 1;
-    if (duckdb_execute_prepared(st, &res) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_result_error(&res));
-        goto done;
-    }
-    if (duckdb_value_int64(&res, 0, 0) == 0) {
-        rc = pond_error_set(POND_EINVALID,
-                            "unknown time zone '%s' (use an ICU/IANA name such as UTC or "
-                            "America/Los_Angeles)",
-                            tz);
-        goto done;
-    }
-    duckdb_destroy_result(&res);
-    have_res = 0;
-    duckdb_destroy_prepare(&st);
     if (duckdb_prepare(ctx->con, "SET TimeZone = $1", &st) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
                             duckdb_prepare_error(st));
@@ -204,10 +186,27 @@ static int set_timezone(pond_export_ctx *ctx, const char *tz)
     duckdb_bind_varchar(st, 1, tz);
     have_res = 1;
     if (duckdb_execute_prepared(st, &res) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
+        const char *e = duckdb_result_error(&res);
+        if (e && strstr(e, "Unknown TimeZone"))
+            rc = pond_error_set(POND_EINVALID,
+                                "unknown time zone '%s' (use an ICU/IANA name such as UTC or "
+                                "America/Los_Angeles)",
+                                tz);
+        else
+            rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz, e ? e : "");
+        goto done;
+    }
+    duckdb_destroy_result(&res);
+    if (duckdb_query(ctx->con, "SELECT current_setting('TimeZone')", &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot read the time zone: %s",
                             duckdb_result_error(&res));
         goto done;
     }
+    char *got = duckdb_value_varchar(&res, 0, 0);
+    if (!got || strcmp(got, tz) != 0)
+        rc = pond_error_set(POND_EINVALID, "unknown time zone '%s'%s%s%s", tz,
+                            got ? " (did you mean '" : "", got ? got : "", got ? "'?)" : "");
+    duckdb_free(got);
 done:
     if (have_res)
         duckdb_destroy_result(&res);
