@@ -71,6 +71,8 @@ struct pond_export_ctx {
     int committed;
     int journal; /* fd of staging/journal during commit, else -1 */
     pond_export_progress *progress; /* the run's events (export/progress.h) */
+    pond_buf made_dir; /* the staged directory claim_output made last: claims of files in one
+                        * directory (template pages) make it once, not once a file */
     char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
                        no claim may cover it or lie in it */
 };
@@ -278,6 +280,7 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     if (!(ctx = calloc(1, sizeof *ctx)))
         return pond_error_oom();
     ctx->journal = -1;
+    ctx->made_dir = (pond_buf)POND_BUF_INIT;
     if ((rc = pond_claim_index_new(&ctx->claimed)) != POND_OK) {
         free(ctx);
         return rc;
@@ -405,6 +408,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
     free(ctx->pond_rel);
     free(ctx->out);
     free(ctx->dir);
+    pond_buf_free(&ctx->made_dir);
     pond_export_progress_free(ctx->progress);
     free(ctx);
 }
@@ -526,7 +530,14 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
         return pond_fs_mkdir_p(staged_path->ptr);
     char *slash = strrchr(staged_path->ptr, '/');
     *slash = '\0';
+    if (ctx->made_dir.len && strcmp(ctx->made_dir.ptr, staged_path->ptr) == 0) {
+        *slash = '/';
+        return POND_OK; /* made for the previous claim */
+    }
     rc = pond_fs_mkdir_p(staged_path->ptr);
+    pond_buf_clear(&ctx->made_dir);
+    if (rc == POND_OK && pond_buf_puts(&ctx->made_dir, staged_path->ptr) != POND_OK)
+        pond_buf_clear(&ctx->made_dir); /* no cache then: still correct */
     *slash = '/';
     return rc;
 }
