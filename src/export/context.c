@@ -71,6 +71,8 @@ struct pond_export_ctx {
     int committed;
     int journal; /* fd of staging/journal during commit, else -1 */
     pond_export_progress *progress; /* the run's events (export/progress.h) */
+    pond_buf made_dir; /* the staged directory claim_output made last: claims of files in one
+                        * directory (template pages) make it once, not once a file */
     char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
                        no claim may cover it or lie in it */
 };
@@ -168,6 +170,9 @@ done:
     return rc;
 }
 
+/* SET TimeZone, which itself refuses a zone ICU does not know (cheaper than looking the name
+ * up in pg_timezone_names(), which builds every zone: most of a tiny export's fixed cost,
+ * issue 11).  ICU matches names without regard to case; the name must be exact, as before. */
 static int set_timezone(pond_export_ctx *ctx, const char *tz)
 {
     int rc = POND_OK;
@@ -175,27 +180,6 @@ static int set_timezone(pond_export_ctx *ctx, const char *tz)
     duckdb_result res;
     int have_res = 0;
 
-    if (duckdb_prepare(ctx->con, "SELECT count(*) FROM pg_timezone_names() WHERE name = $1",
-                       &st) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_prepare_error(st));
-        goto done;
-    }
-    duckdb_bind_varchar(st, 1, tz);
-    have_res = 1;
-    if (duckdb_execute_prepared(st, &res) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot list time zones: %s", duckdb_result_error(&res));
-        goto done;
-    }
-    if (duckdb_value_int64(&res, 0, 0) == 0) {
-        rc = pond_error_set(POND_EINVALID,
-                            "unknown time zone '%s' (use an ICU/IANA name such as UTC or "
-                            "America/Los_Angeles)",
-                            tz);
-        goto done;
-    }
-    duckdb_destroy_result(&res);
-    have_res = 0;
-    duckdb_destroy_prepare(&st);
     if (duckdb_prepare(ctx->con, "SET TimeZone = $1", &st) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
                             duckdb_prepare_error(st));
@@ -204,10 +188,27 @@ static int set_timezone(pond_export_ctx *ctx, const char *tz)
     duckdb_bind_varchar(st, 1, tz);
     have_res = 1;
     if (duckdb_execute_prepared(st, &res) == DuckDBError) {
-        rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz,
+        const char *e = duckdb_result_error(&res);
+        if (e && strstr(e, "Unknown TimeZone"))
+            rc = pond_error_set(POND_EINVALID,
+                                "unknown time zone '%s' (use an ICU/IANA name such as UTC or "
+                                "America/Los_Angeles)",
+                                tz);
+        else
+            rc = pond_error_set(POND_ERROR, "cannot set time zone '%s': %s", tz, e ? e : "");
+        goto done;
+    }
+    duckdb_destroy_result(&res);
+    if (duckdb_query(ctx->con, "SELECT current_setting('TimeZone')", &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot read the time zone: %s",
                             duckdb_result_error(&res));
         goto done;
     }
+    char *got = duckdb_value_varchar(&res, 0, 0);
+    if (!got || strcmp(got, tz) != 0)
+        rc = pond_error_set(POND_EINVALID, "unknown time zone '%s'%s%s%s", tz,
+                            got ? " (did you mean '" : "", got ? got : "", got ? "'?)" : "");
+    duckdb_free(got);
 done:
     if (have_res)
         duckdb_destroy_result(&res);
@@ -279,6 +280,7 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
     if (!(ctx = calloc(1, sizeof *ctx)))
         return pond_error_oom();
     ctx->journal = -1;
+    ctx->made_dir = (pond_buf)POND_BUF_INIT;
     if ((rc = pond_claim_index_new(&ctx->claimed)) != POND_OK) {
         free(ctx);
         return rc;
@@ -406,6 +408,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
     free(ctx->pond_rel);
     free(ctx->out);
     free(ctx->dir);
+    pond_buf_free(&ctx->made_dir);
     pond_export_progress_free(ctx->progress);
     free(ctx);
 }
@@ -527,7 +530,14 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
         return pond_fs_mkdir_p(staged_path->ptr);
     char *slash = strrchr(staged_path->ptr, '/');
     *slash = '\0';
+    if (ctx->made_dir.len && strcmp(ctx->made_dir.ptr, staged_path->ptr) == 0) {
+        *slash = '/';
+        return POND_OK; /* made for the previous claim */
+    }
     rc = pond_fs_mkdir_p(staged_path->ptr);
+    pond_buf_clear(&ctx->made_dir);
+    if (rc == POND_OK && pond_buf_puts(&ctx->made_dir, staged_path->ptr) != POND_OK)
+        pond_buf_clear(&ctx->made_dir); /* no cache then: still correct */
     *slash = '/';
     return rc;
 }

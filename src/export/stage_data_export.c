@@ -12,9 +12,10 @@
  *               every content file's size is checked at collect); a table or series is
  *               written by
  *               ONE DuckDB statement, COPY (SELECT … FROM read_parquet(<its version files>))
- *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_STATS),
- *               streamed by DuckDB from the content files; the returned per-file row counts
- *               and partition paths fill export_metadata (no file is read back).
+ *               TO <staged dir> (FORMAT PARQUET[, PARTITION_BY (year, …)], RETURN_FILES),
+ *               streamed by DuckDB from the content files; the returned file names give
+ *               the partitions and each file's footer its row count (parquet_footer.h), which
+ *               fill export_metadata (no data is read back).
  * DuckDB names partition files data_<n>.parquet; they are renamed data.parquet, data_1.parquet
  * … in DuckDB's order, so names are deterministic.  Partition columns are not written into the
  * files (DuckDB's default for Hive partitioning).
@@ -28,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "export/context.h"
+#include "export/partition_plan.h"
+#include "export/partition_write.h"
 #include "export/pipeline.h"
 #include "export/progress.h"
 #include "export/sql_params.h"
@@ -85,6 +88,7 @@ typedef struct stage_state {
     size_t files, matches_done, nmatches;
     int64_t rows;
     duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
+    size_t work_seq; /* staging/work/<n>: where the next partitioned COPY writes */
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -395,18 +399,30 @@ static int put_local(pond_buf *b, const stage_state *s, const match *m)
     return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)))");
 }
 
+typedef enum {
+    SELECT_PLAIN,  /* cols */
+    SELECT_LEVELS, /* every column, and one per --temporal level (dry run) */
+    SELECT_KEY     /* every column, and the partition key POND_KEY_COLUMN (partition_plan.h) */
+} select_mode;
+
 /* "SELECT <cols> FROM read_parquet($<files>[, union_by_name=true])[ WHERE …]", parameters
- * from $first: the file list, then the start and end time when given.  With with_levels the
+ * from $first: the file list, then the start and end time when given.  SELECT_LEVELS: the
  * columns are all of the source's plus one per --temporal level (computed from the local
  * time in a subquery column that is left out again); else cols. */
 static int put_select(pond_buf *b, const stage_state *s, const match *m, const char *cols,
-                      int with_levels, int first)
+                      select_mode mode, int first)
 {
     int rc = POND_OK;
     int timed = m->type == POND_ENTRY_SERIES;
-    int levels = with_levels && s->nlevels;
+    int levels = mode != SELECT_PLAIN && s->nlevels;
 
-    if (levels) {
+    if (levels && mode == SELECT_KEY) {
+        rc = pond_buf_puts(b, "SELECT * EXCLUDE (" LOCAL_COLUMN "), ");
+        if (rc || (rc = pond_partition_key_sql(b, s->nlevels, LOCAL_COLUMN)) ||
+            (rc = pond_buf_puts(b, " AS " POND_KEY_COLUMN " FROM (SELECT *, ")) ||
+            (rc = put_local(b, s, m)) || (rc = pond_buf_puts(b, " AS " LOCAL_COLUMN)))
+            return rc;
+    } else if (levels) {
         rc = pond_buf_puts(b, "SELECT * EXCLUDE (" LOCAL_COLUMN ")");
         for (int l = 0; rc == POND_OK && l < s->nlevels; l++)
             rc = pond_buf_printf(b, ", %s(" LOCAL_COLUMN ") AS %s", pond_temporal_level_name(l),
@@ -611,7 +627,7 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
     if ((rc = pond_buf_puts(&cols, "epoch_ms(min(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, ")), epoch_ms(max(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, "))")) ||
-        (rc = put_select(&sql, s, m, cols.ptr, 0, 1)))
+        (rc = put_select(&sql, s, m, cols.ptr, SELECT_PLAIN, 1)))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
         goto done;
@@ -627,174 +643,188 @@ done:
     return rc;
 }
 
-/* One file DuckDB wrote: its partition and its index within the partition. */
-typedef struct part_file {
-    char *dir;  /* "year=2024/month=7" ("" without partitions) */
-    long index; /* n of data_<n>.parquet */
-    int64_t vals[POND_TEMPORAL_MAX];
-    int vals_ok;
-    int64_t rows;
-} part_file;
-
-static int cmp_part(const void *a, const void *b)
-{
-    const part_file *x = a, *y = b;
-    int c = strcmp(x->dir, y->dir);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-/* Parse "year=2024/month=7/data_0.parquet" (relative to the staged directory). */
-static int parse_written(const stage_state *s, const char *rel, part_file *pf)
-{
-    const char *slash = strrchr(rel, '/');
-    const char *base = slash ? slash + 1 : rel;
-    const char *p = rel;
-
-    pf->vals_ok = 1;
-    if (!(pf->dir = strndup(rel, slash ? (size_t)(slash - rel) : 0)))
-        return pond_error_oom();
-    if (sscanf(base, "data_%ld.parquet", &pf->index) != 1)
-        pf->index = 0;
-    for (int l = 0; l < s->nlevels; l++) {
-        const char *lv = pond_temporal_level_name(l);
-        size_t n = strlen(lv);
-        char *end;
-        if (strncmp(p, lv, n) != 0 || p[n] != '=') {
-            pf->vals_ok = 0;
-            break;
-        }
-        pf->vals[l] = strtoll(p + n + 1, &end, 10);
-        if (end == p + n + 1 || *end != '/') {
-            pf->vals_ok = 0; /* e.g. a NULL partition */
-            break;
-        }
-        p = end + 1;
-    }
-    return POND_OK;
-}
-
-/* Compute the windows of all partitions written for one match in one go. */
-static int prefetch_windows(stage_state *s, const part_file *pf, size_t npf)
+/* Compute the windows of all partitions written in one go. */
+static int prefetch_windows(stage_state *s, const pond_written *w)
 {
     int rc;
     size_t n = 0;
-    int64_t *vals = malloc((npf ? npf : 1) * POND_TEMPORAL_MAX * sizeof *vals);
+    int64_t *vals = malloc((w->n ? w->n : 1) * POND_TEMPORAL_MAX * sizeof *vals);
 
     if (!vals)
         return pond_error_oom();
-    for (size_t i = 0; i < npf; i++)
-        if (pf[i].vals_ok)
-            memcpy(&vals[n++ * POND_TEMPORAL_MAX], pf[i].vals, sizeof pf[i].vals);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->v[i].key_ok && (i == 0 || !w->v[i - 1].key_ok || w->v[i - 1].key != w->v[i].key))
+            memcpy(&vals[n++ * POND_TEMPORAL_MAX], w->v[i].vals, sizeof w->v[i].vals);
     rc = pond_temporal_windows_prefetch(s->windows, vals, n);
     free(vals);
     return rc;
 }
 
+/* One COPY's time range: [lo_us, hi_us), each end only when has_lo / has_hi. */
+typedef struct time_window {
+    int has_lo, has_hi;
+    int64_t lo_us, hi_us;
+} time_window;
+
+/* At most this many partitions in flight per COPY: DuckDB keeps ~70 KB per open partition,
+ * so ten years by hour (87,600) in one COPY would need gigabytes (issue 11). */
+#define POND_PARTITIONS_PER_COPY 2000
+
+/* The time windows to write m in, so that no COPY has more than POND_PARTITIONS_PER_COPY
+ * partitions: none (*n = 0: one COPY) when m's time range (from the catalog) has fewer.  The
+ * first window is open below and the last open above, so no row can fall outside all. */
+static int plan_windows(stage_state *s, const match *m, time_window **out, size_t *n)
+{
+    const int64_t margin = 26 * INT64_C(3600000000); /* any time zone's offset, and more */
+    int64_t lo = m->min_us, hi = m->max_us;
+
+    *out = NULL;
+    *n = 0;
+    if (!m->has_time || m->type != POND_ENTRY_SERIES)
+        return POND_OK;
+    if (s->has_start && s->start_us > lo)
+        lo = s->start_us;
+    if (s->has_end && s->end_us < hi)
+        hi = s->end_us;
+    if (hi < lo)
+        return POND_OK;
+    int64_t kmin = pond_partition_key_of_local(s->nlevels, lo - margin);
+    int64_t kmax = pond_partition_key_of_local(s->nlevels, hi + margin);
+    if (kmax - kmin < POND_PARTITIONS_PER_COPY)
+        return POND_OK;
+    size_t count = (size_t)((kmax - kmin) / POND_PARTITIONS_PER_COPY) + 1;
+    time_window *w = calloc(count, sizeof *w);
+    if (!w)
+        return pond_error_oom();
+    for (size_t i = 0; i < count; i++) {
+        /* window i starts where partition kmin + i * PER_COPY starts (in the export's zone) */
+        if (i + 1 < count) {
+            int64_t vals[POND_TEMPORAL_MAX], ws, we;
+            int rc;
+            pond_partition_key_levels(s->nlevels,
+                                      kmin + (int64_t)(i + 1) * POND_PARTITIONS_PER_COPY, vals);
+            if ((rc = pond_temporal_window(s->windows, vals, &ws, &we)) != POND_OK) {
+                free(w);
+                return rc;
+            }
+            w[i].has_hi = w[i + 1].has_lo = 1;
+            w[i].hi_us = w[i + 1].lo_us = ws * 1000;
+        }
+    }
+    *out = w;
+    *n = count;
+    return POND_OK;
+}
+
+/* Narrow the stage's --start-time/--end-time bounds to w (put_select and bind_source read
+ * them); the caller restores them. */
+static void narrow_bounds(stage_state *s, const time_window *w)
+{
+    if (w->has_lo && (!s->has_start || w->lo_us > s->start_us)) {
+        s->has_start = 1;
+        s->start_us = w->lo_us;
+    }
+    if (w->has_hi && (!s->has_end || w->hi_us < s->end_us)) {
+        s->has_end = 1;
+        s->end_us = w->hi_us;
+    }
+}
+
+/* A table or series: one COPY (partitioned by the integer key of partition_plan.h into a
+ * work directory under staging, then placed by partition_write.c), and its records. */
 static int write_table(stage_state *s, const match *m)
 {
     int rc = POND_OK;
-    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, from = POND_BUF_INIT, to = POND_BUF_INIT;
+    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, out = POND_BUF_INIT;
     pond_buf file_path = POND_BUF_INIT;
     duckdb_result res;
-    int have_res = 0;
-    part_file *pf = NULL;
-    size_t npf = 0;
+    pond_written w = POND_WRITTEN_INIT;
+    time_window *wins = NULL;
+    size_t nwins = 0;
 
     if (m->nfiles == 0 && !m->relation)
         return POND_OK; /* a series without versions: nothing to write */
-    if ((rc = pond_buf_printf(&target, "%s/out/%s%s", pond_export_ctx_staging(s->ctx), m->rel,
-                              s->nlevels ? "" : "/data.parquet")) ||
-        (rc = pond_buf_puts(&sql, "COPY (")) || (rc = put_select(&sql, s, m, "*", 1, 2)) ||
-        (rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")))
+    if ((rc = pond_buf_printf(&out, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)))
         goto done;
     if (s->nlevels) {
-        if ((rc = pond_buf_puts(&sql, ", PARTITION_BY (")) != POND_OK)
+        /* staging/work/<n>: DuckDB makes <n>, not its parent */
+        if ((rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
+            (rc = pond_fs_mkdir_p(target.ptr)))
             goto done;
-        for (int l = 0; l < s->nlevels; l++)
-            if ((rc = pond_buf_printf(&sql, "%s%s", l ? ", " : "", pond_temporal_level_name(l))))
-                goto done;
-        if ((rc = pond_buf_puts(&sql, ")")) != POND_OK)
-            goto done;
-    }
-    if ((rc = pond_buf_puts(&sql, ", RETURN_STATS)")) != POND_OK)
+        rc = pond_buf_printf(&target, "/%zu", s->work_seq++);
+    } else
+        rc = pond_buf_printf(&target, "%s/data.parquet", out.ptr);
+    if (rc || (s->nlevels && (rc = plan_windows(s, m, &wins, &nwins))))
         goto done;
-    if ((rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res)) != POND_OK)
-        goto done;
-    have_res = 1;
-
-    /* What DuckDB wrote: filename (col 0) and count (col 1) per file. */
-    size_t nrows = (size_t)duckdb_row_count(&res);
-    size_t prefix = strlen(pond_export_ctx_staging(s->ctx)) + strlen("/out/") + strlen(m->rel) + 1;
-    if (nrows && !(pf = calloc(nrows, sizeof *pf))) {
-        rc = pond_error_oom();
-        goto done;
-    }
-    for (size_t i = 0; i < nrows; i++, npf++) {
-        char *fn = duckdb_value_varchar(&res, 0, i);
-        if (!fn || strlen(fn) < prefix) {
-            rc = pond_error_set(POND_ERROR, "cannot export '%s': unexpected file name '%s'",
-                                m->path, fn ? fn : "(null)");
-            duckdb_free(fn);
-            goto done;
+    /* one COPY per window of at most POND_PARTITIONS_PER_COPY partitions (or one COPY) */
+    size_t base = target.len;
+    for (size_t i = 0; i < (nwins ? nwins : 1); i++) {
+        int had_start = s->has_start, had_end = s->has_end;
+        int64_t start_us = s->start_us, end_us = s->end_us;
+        pond_buf_clear(&sql);
+        if (nwins) {
+            pond_buf_truncate(&target, base);
+            rc = pond_buf_printf(&target, "_%zu", i);
+            narrow_bounds(s, &wins[i]);
         }
-        pf[i].rows = duckdb_value_int64(&res, 1, i);
-        rc = parse_written(s, fn + prefix, &pf[i]);
-        duckdb_free(fn);
+        if (rc == POND_OK && !(rc = pond_buf_puts(&sql, "COPY (")) &&
+            !(rc = put_select(&sql, s, m, "*", s->nlevels ? SELECT_KEY : SELECT_PLAIN, 2)) &&
+            !(rc = pond_buf_puts(&sql, ") TO $1 (FORMAT PARQUET")) &&
+            !(s->nlevels && (rc = pond_buf_puts(&sql, ", PARTITION_BY (" POND_KEY_COLUMN ")"))) &&
+            !(rc = pond_buf_puts(&sql, ", RETURN_FILES)")) &&
+            !(rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res))) {
+            rc = pond_written_add_result(&w, &res, s->nlevels ? target.ptr : out.ptr,
+                                         s->nlevels);
+            duckdb_destroy_result(&res);
+        }
+        s->has_start = had_start;
+        s->has_end = had_end;
+        s->start_us = start_us;
+        s->end_us = end_us;
         if (rc != POND_OK)
             goto done;
     }
-    if (npf > 1) /* pf is NULL when DuckDB wrote nothing (a series of no row) */
-        qsort(pf, npf, sizeof *pf, cmp_part);
-    if (s->nlevels && (rc = prefetch_windows(s, pf, npf)) != POND_OK)
+    const char *outs[1] = {out.ptr};
+    if ((rc = pond_written_place(&w, s->nlevels, outs, 1)) != POND_OK)
+        goto done;
+    for (size_t i = 0; s->nlevels && i < (nwins ? nwins : 1); i++) {
+        pond_buf_truncate(&target, base);
+        if ((nwins && (rc = pond_buf_printf(&target, "_%zu", i))) ||
+            (rc = pond_fs_rm_rf(target.ptr)) != POND_OK)
+            goto done;
+    }
+    if (s->nlevels && (rc = prefetch_windows(s, &w)) != POND_OK)
         goto done;
 
     int has_range = 0;
     int64_t first_ms = 0, last_ms = 0;
     if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
         goto done;
-    for (size_t i = 0, k = 0; i < npf; i++) {
-        k = (i > 0 && strcmp(pf[i].dir, pf[i - 1].dir) == 0) ? k + 1 : 0;
+    for (size_t i = 0; i < w.n; i++) {
+        const pond_written_file *f = &w.v[i];
         pond_buf_clear(&file_path);
-        pond_buf_clear(&from);
-        pond_buf_clear(&to);
+        if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->name)) != POND_OK)
+            goto done;
         if (s->nlevels) {
-            /* data_<n>.parquet -> data.parquet, data_1.parquet … in DuckDB's order. */
-            if ((rc = pond_buf_printf(&file_path, "%s/%s/", m->rel, pf[i].dir)) ||
-                (rc = (k ? pond_buf_printf(&file_path, "data_%zu.parquet", k)
-                         : pond_buf_puts(&file_path, "data.parquet"))) ||
-                (rc = pond_buf_printf(&from, "%s/%s/data_%ld.parquet", target.ptr, pf[i].dir,
-                                      pf[i].index)) ||
-                (rc = pond_buf_printf(&to, "%s/out/%s", pond_export_ctx_staging(s->ctx),
-                                      file_path.ptr)))
-                goto done;
-            if (strcmp(from.ptr, to.ptr) != 0 && (rc = pond_fs_rename(from.ptr, to.ptr)))
-                goto done;
             int64_t ws = 0, we = 0;
-            if (pf[i].vals_ok &&
-                (rc = pond_temporal_window(s->windows, pf[i].vals, &ws, &we)) != POND_OK)
+            if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
                 goto done;
-            rc = record(s, m, file_path.ptr, pf[i].vals_ok, ws, we, 1, pf[i].rows);
+            rc = record(s, m, file_path.ptr, f->key_ok, ws, we, 1, f->rows);
         } else {
-            if ((rc = pond_buf_printf(&file_path, "%s/data.parquet", m->rel)) != POND_OK)
-                goto done;
-            rc = record(s, m, file_path.ptr, has_range && pf[i].rows > 0, first_ms, last_ms, 1,
-                        pf[i].rows);
+            rc = record(s, m, file_path.ptr, has_range && f->rows > 0, first_ms, last_ms, 1,
+                        f->rows);
         }
         if (rc != POND_OK)
             goto done;
         s->files++;
-        s->rows += pf[i].rows;
+        s->rows += f->rows;
     }
 done:
-    for (size_t i = 0; i < npf; i++)
-        free(pf[i].dir);
-    free(pf);
-    if (have_res)
-        duckdb_destroy_result(&res);
+    pond_written_free(&w);
+    free(wins);
     pond_buf_free(&sql);
     pond_buf_free(&target);
-    pond_buf_free(&from);
-    pond_buf_free(&to);
+    pond_buf_free(&out);
     pond_buf_free(&file_path);
     return rc;
 }
@@ -815,7 +845,7 @@ static int dry_run_table(stage_state *s, const match *m)
     for (int l = 0; l < s->nlevels; l++)
         if ((rc = pond_buf_printf(&sql, "%s, ", pond_temporal_level_name(l))))
             goto done;
-    if ((rc = pond_buf_puts(&sql, "count(*) FROM (")) || (rc = put_select(&sql, s, m, "*", 1, 1)) ||
+    if ((rc = pond_buf_puts(&sql, "count(*) FROM (")) || (rc = put_select(&sql, s, m, "*", SELECT_LEVELS, 1)) ||
         (rc = pond_buf_puts(&sql, s->nlevels ? ") GROUP BY ALL ORDER BY ALL" : ")")))
         goto done;
     if ((rc = run_sql(s, m, sql.ptr, NULL, 1, &res)) != POND_OK)
