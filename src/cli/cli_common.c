@@ -114,7 +114,8 @@ const char cli_common_options[] =
     "  --pond PATH           the pond to use (default: $POND); also accepted before\n"
     "                        the command name\n"
     "  --wait SECONDS        how long to wait for another writer to finish (default\n"
-    "                        " CLI_STR(CLI_DEFAULT_WAIT_S) "; 0 fails at once); also accepted before the command\n"
+    "                        " CLI_STR(CLI_DEFAULT_WAIT_S)
+    "; 0 fails at once); also accepted before the command\n"
     "  -h, --help            show this help and exit\n";
 
 const cli_help **cli_help_collect;

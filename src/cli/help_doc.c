@@ -17,8 +17,13 @@
  * and an argument follows its option after one space.  Completion offers the options of the
  * command being typed; for an option's value it offers the choices the usage line lists
  * ("[-f data|control]": data, control), directories for DIR, DIR2 and PATH, files for FILE
- * and SPEC, and nothing for other values; operands complete as host files.  In descriptions, a blank line separates paragraphs and
+ * and SPEC, and nothing for other values; operands complete as host files.  An option
+ * value's choices for completion come from the usage line, so write them there
+ * ("[--format table|csv|json]").  In descriptions, a blank line separates paragraphs and
  * lines indented by two spaces or more are shown as they are (layouts, examples).
+ *
+ * Other lanes adding --format table|csv|json to list/describe/show/check, or a command such
+ * as mknod, need no change here: their --help is the source.
  */
 #include <stdio.h>
 #include <string.h>
@@ -391,7 +396,7 @@ int cli_doc_completion(FILE *f, const cli_doc *d)
           "    local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' opts='' w i=1\n"
           "    [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
           "    COMPREPLY=()\n"
-          "    # the command: the first word that is neither an option nor a global option's value\n"
+          "    # the command: the first word neither an option nor a global option's value\n"
           "    while [ \"$i\" -lt \"$COMP_CWORD\" ]; do\n"
           "        w=${COMP_WORDS[i]}\n"
           "        case $w in\n"

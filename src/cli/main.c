@@ -90,7 +90,8 @@ static const char main_options[] =
 static const char main_concurrency[] =
     "Commands that only read (list, describe, cat, show, check, the reading side of\n"
     "export) never wait, whatever else runs.  One command writes at a time; another\n"
-    "writer waits for it up to --wait SECONDS (default " STR(CLI_DEFAULT_WAIT_S) "; 0: not at all), then\n"
+    "writer waits for it up to --wait SECONDS (default " STR(CLI_DEFAULT_WAIT_S)
+    "; 0: not at all), then\n"
     "fails with 'pond is in use by pid N (command)' and exit status 3.";
 static const char main_exit_status[] =
     "  0  success\n"

@@ -1,5 +1,5 @@
 /*
- * export/stage_data_export.c: the data_export stage (DESIGN.md section 3).
+ * export/stage_data_export.c: the data_export stage (docs/export.md).
  *
  * Three passes, so that nothing is written before every problem that can be seen up front has
  * been seen:
