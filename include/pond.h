@@ -32,6 +32,7 @@
  *           pond/error.h    error codes and messages
  *           pond/store.h    the pond: entries, versions, transactions, reading and checking
  *           pond/export.h   the multi-stage export
+ *           pond/derive.h   dynamic nodes: derived series and tables
  *
  * Build with `pkg-config --cflags --libs pond`, or find_package(pond) and pond::pond in CMake.
  */
@@ -42,5 +43,6 @@
 #include "pond/error.h"
 #include "pond/store.h"
 #include "pond/export.h"
+#include "pond/derive.h"
 
 #endif

@@ -42,11 +42,13 @@ typedef enum pond_entry_type {
     POND_ENTRY_SYMLINK,
     POND_ENTRY_DATA,   /* file:data   raw bytes */
     POND_ENTRY_TABLE,  /* file:table  one Parquet table; a new version replaces it */
-    POND_ENTRY_SERIES  /* file:series union of Parquet versions, each with min/max event time */
+    POND_ENTRY_SERIES, /* file:series union of Parquet versions, each with min/max event time */
+    POND_ENTRY_DYNAMIC /* dynamic     a node computed from other entries when read (mknod):
+                          its versions are its config files, its factory says how */
 } pond_entry_type;
 
 /* Returns the name of an entry type: "dir", "symlink", "file:data", "file:table",
- * "file:series" ("?" for a value outside the enum).  Borrowed, static. */
+ * "file:series", "dynamic" ("unknown" for a value outside the enum).  Borrowed, static. */
 POND_API const char *pond_entry_type_name(pond_entry_type type);
 
 /* ---- opening ------------------------------------------------------------------------------ */
@@ -149,8 +151,9 @@ typedef struct pond_copy_progress {
 typedef int (*pond_copy_progress_fn)(const pond_copy_progress *progress, void *payload);
 
 /* Options of pond_copy_in.  Initialize with POND_COPY_OPTIONS_INIT or
- * pond_copy_options_init(); later versions only add fields at the end. */
-#define POND_COPY_OPTIONS_VERSION 1
+ * pond_copy_options_init(); later versions only add fields at the end (a version 1 struct,
+ * which ends at payload, is still taken: its CSV fields are the defaults). */
+#define POND_COPY_OPTIONS_VERSION 2
 typedef struct pond_copy_options {
     unsigned int version;         /* POND_COPY_OPTIONS_VERSION */
     pond_copy_format format;
@@ -158,8 +161,20 @@ typedef struct pond_copy_options {
                                      named "timestamp", else the only TIMESTAMP column */
     pond_copy_progress_fn progress; /* NULL: no progress reports */
     void *payload;                  /* passed to progress */
+    /* Version 2: how a CSV source of a table or series is read (plain or gzip-compressed,
+     * recognised by content); Parquet sources ignore them.  0 / NULL: the default. */
+    char delimiter;                  /* 0: picked from the header line (',', ';', tab or '|');
+                                        else that ASCII character (not '"', CR or LF) */
+    char decimal_separator;          /* 0 or '.'; ',' for a decimal comma */
+    const char *const *null_strings; /* fields read as NULL besides the empty one (borrowed
+                                        for the call); a column numeric but for them is numeric */
+    size_t nnull_strings;
+    int64_t skip_lines;              /* lines before the header line, skipped as they are */
+    const char *timestamp_format;    /* strptime style, e.g. "%d.%m.%Y %H:%M"; NULL: detected
+                                        (ISO-8601) */
 } pond_copy_options;
-#define POND_COPY_OPTIONS_INIT {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL}
+#define POND_COPY_OPTIONS_INIT                                                                 \
+    {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL}
 
 /* Set *opts to the defaults of the given version (pass POND_COPY_OPTIONS_VERSION), as
  * POND_COPY_OPTIONS_INIT does; for bindings that cannot use the macro.
@@ -174,7 +189,9 @@ POND_API int pond_copy_options_init(pond_copy_options *opts, unsigned int versio
  *                data file is replaced by a new version); with several: a directory
  *   opts         may be NULL (the defaults)
  * Returns POND_OK, or an error naming the source (and, for a CSV that does not parse, the
- * line); POND_EINVALID also for opts of an unknown version.  On any error nothing changed. */
+ * line); POND_EINVALID also for opts of an unknown version or CSV options that cannot be
+ * (a delimiter that is the decimal separator, a null string holding the delimiter, CSV
+ * options for a data copy).  On any error nothing changed. */
 POND_API int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
                           const pond_copy_options *opts);
 
@@ -219,6 +236,15 @@ typedef struct pond_entry_info {
     const pond_version_info *versions; /* oldest first */
     size_t ncaptures;             /* what the pattern's wildcards stood for, numbered from 0 */
     const char *const *captures;
+    /* Dynamic nodes (pond_mknod) and what lies in a dynamic directory: */
+    const char *factory;          /* the factory that makes it ("temporal-reduce"); else NULL */
+    pond_entry_type reads_as;     /* what it reads as: POND_ENTRY_DIR, _SERIES or _TABLE for
+                                     dynamic entries; the type itself for stored ones */
+    const char *relation;         /* its rows as one DuckDB SQL relation "(SELECT …)" over the
+                                     current content files of its sources (for a reader of the
+                                     content, in place of the versions); NULL for a stored
+                                     entry and for a dynamic directory */
+    const char *node;             /* the path of the dynamic node that makes it; else NULL */
 } pond_entry_info;
 
 /* Flags for pond_glob. */
@@ -333,7 +359,8 @@ typedef void (*pond_check_fn)(const char *finding, void *ctx);
  * with its size and sha256, and look for orphans.  A repair takes the write lock (waiting as
  * writing calls do); without it the check is a reader.
  *   repair   non-zero: remove the orphans
- *   report   filled with the counts (may be NULL)
+ *   report   filled with the counts (may be NULL), as the check goes: when fn is called, the
+ *            finding it reports is already counted (a problem, an orphan, a removed one)
  *   fn, ctx  called with each finding (fn may be NULL)
  * Returns POND_OK; POND_ECORRUPT when problems > 0 (orphans alone are not corruption). */
 POND_API int pond_check(pond *p, int repair, pond_check_report *report, pond_check_fn fn,

@@ -101,6 +101,53 @@ extern const cli_help **cli_help_collect;
  * ".ffffff" when t has a sub-second part).  Returns buf. */
 char *cli_format_time(char *buf, size_t size, int64_t t);
 
+/* ---- machine-readable output (cli/records.c) --------------------------------------------- */
+
+/* --format of list, describe, show and check: table is the command's own layout for people;
+ * csv and json are records for programs (see cli/records.c for their shape). */
+typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON } cli_format;
+
+/* Parse the value of --format: CLI_EXIT_OK, or a usage error of cmd (CLI_EXIT_USAGE). */
+int cli_format_parse(const char *cmd, const char *word, cli_format *out);
+
+struct json_t;
+
+/* Write s as one CSV field (quoted when needed). */
+void cli_csv_field(FILE *out, const char *s);
+
+/* s as a JSON string (NULL: null); bytes that are not UTF-8 become '?'.  New reference. */
+struct json_t *cli_json_str(const char *s);
+
+/* Write value as compact JSON ("null" for NULL) and release it (the reference is stolen). */
+void cli_json_write(FILE *out, struct json_t *value);
+
+/* Records written one at a time: begin (the CSV header, or the JSON array's '['), then per
+ * row one call per column in the order of columns, then cli_records_row_end; then
+ * cli_records_end.  columns is borrowed until the end.  Not for CLI_FORMAT_TABLE. */
+typedef struct cli_records {
+    cli_format format;
+    FILE *out;
+    const char *const *columns;
+    size_t ncolumns;
+    size_t col;          /* the next column of the current row */
+    size_t rows;         /* rows written */
+    struct json_t *row;  /* the JSON object of the current row */
+} cli_records;
+
+void cli_records_begin(cli_records *r, cli_format format, FILE *out,
+                       const char *const *columns, size_t ncolumns);
+void cli_records_str(cli_records *r, const char *s); /* NULL: null / empty */
+void cli_records_null(cli_records *r);
+void cli_records_int(cli_records *r, int64_t v);
+void cli_records_time(cli_records *r, int64_t t);     /* µs since the epoch, as ISO-8601 UTC */
+void cli_records_json(cli_records *r, const char *json_text); /* nested JSON; CSV: the text */
+void cli_records_value(cli_records *r, struct json_t *value); /* stolen; CSV: compact JSON */
+/* End the row; columns not given are null. */
+void cli_records_row_end(cli_records *r);
+/* Close the array (JSON) and flush: CLI_EXIT_OK, or CLI_EXIT_ERROR after a message when the
+ * output cannot be written. */
+int cli_records_end(cli_records *r);
+
 /* ---- progress (cli/progress.c) ------------------------------------------------------------- */
 
 /* The progress bar of one command on standard error. */
@@ -139,6 +186,7 @@ const char *cli_closest(const char *word, const char *const *candidates, size_t 
 
 int cmd_init(int argc, char **argv, const cli_global *g);
 int cmd_mkdir(int argc, char **argv, const cli_global *g);
+int cmd_mknod(int argc, char **argv, const cli_global *g);
 int cmd_copy(int argc, char **argv, const cli_global *g);
 int cmd_list(int argc, char **argv, const cli_global *g);
 int cmd_describe(int argc, char **argv, const cli_global *g);

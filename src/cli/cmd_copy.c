@@ -1,7 +1,7 @@
 /*
  * cli/cmd_copy.c: pond copy: host files into the pond, or pond files out to the host.
  *
- *   pond copy [--format data|table|series] [--timestamp-column NAME] SRC… DEST
+ *   pond copy [--format data|table|series] [--timestamp-column NAME] [CSV options] SRC… DEST
  *   pond copy [-f data|control] SRC… host:DEST
  *
  * Into the pond, every SRC goes in one transaction (all or nothing).  Out of the pond (a DEST
@@ -10,6 +10,7 @@
  * name (a table or series as NAME.parquet).  Copying in shows a progress bar in bytes on a
  * terminal (cli/progress.c) unless --quiet.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,7 +18,9 @@
 #include "cli/cli.h"
 
 static const cli_help help = {
-    "pond copy [--format data|table|series] [--timestamp-column NAME] [--quiet] SRC… DEST\n"
+    "pond copy [--format data|table|series] [--timestamp-column NAME] [--quiet]\n"
+    "          [--delimiter C] [--decimal-separator C] [--null STRING]… [--skip N]\n"
+    "          [--timestamp-format FMT] SRC… DEST\n"
     "       pond copy [-f data|control] SRC… host:DEST",
     "Copy host files into the pond, or pond files out to the host.",
     "Into the pond: each SRC is a host file (CSV or Parquet, recognised by content, for tables\n"
@@ -27,6 +30,15 @@ static const cli_help help = {
     "Without --format the type is that of the existing file, else it follows DEST's name:\n"
     "*.series is a series, *.table a table, anything else data.  A series records its\n"
     "timestamp column: the column named 'timestamp', else the only TIMESTAMP column.\n"
+    "\n"
+    "A CSV source may be gzip-compressed (recognised by content).  The CSV options say how a\n"
+    "logger's file is laid out: --skip N lines (a preamble) come before the header line;\n"
+    "--delimiter is one character or 'tab' (default: the most frequent of , ; tab | in the\n"
+    "header); --decimal-separator ',' reads 21,5 as 21.5; each --null STRING is read as NULL\n"
+    "(as is an empty field), so a column numeric but for them is numeric; --timestamp-format\n"
+    "FMT (strptime style, e.g. '%d.%m.%Y %H:%M') reads the times.  A value that does not\n"
+    "match the format leaves its column text; a series' timestamp column must match: the\n"
+    "error names the line.\n"
     "\n"
     "Out of the pond: when DEST starts with 'host:', each SRC is a pond file written to the\n"
     "host path after 'host:': data as its bytes, a table or series as Parquet, or as CSV when\n"
@@ -38,11 +50,19 @@ static const cli_help help = {
     "  --format FORMAT       data, table or series (into the pond)\n"
     "  --timestamp-column NAME\n"
     "                        the series' event-time column (into the pond)\n"
+    "  --delimiter C         the CSV field delimiter: one character, or 'tab'\n"
+    "  --decimal-separator C '.' (default) or ','\n"
+    "  --null STRING         a CSV field read as NULL (repeatable)\n"
+    "  --skip N              lines before the CSV header line\n"
+    "  --timestamp-format FMT\n"
+    "                        how CSV times are written, strptime style\n"
     "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n"
     "  -q, --quiet           no progress bar\n",
     "  pond copy bdock.csv /sites/BDock.series\n"
     "  pond copy --format table sites.parquet /meta/sites\n"
     "  pond copy jan.csv feb.csv /raw/\n"
+    "  pond copy --skip 3 --delimiter ';' --decimal-separator , --null NA \\\n"
+    "      --timestamp-format '%d.%m.%Y %H:%M' logger.csv.gz /sites/BDock.series\n"
     "  pond copy /sites/BDock.series host:/tmp/bdock.parquet\n"
     "  pond copy /sites/BDock.series host:/tmp/bdock.csv\n",
 };
@@ -161,21 +181,29 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
                                          {"timestamp-column", required_argument, NULL, 'T'},
                                          {"fs", required_argument, NULL, 'f'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"delimiter", required_argument, NULL, 'D'},
+                                         {"decimal-separator", required_argument, NULL, 'P'},
+                                         {"null", required_argument, NULL, 'N'},
+                                         {"skip", required_argument, NULL, 'K'},
+                                         {"timestamp-format", required_argument, NULL, 'M'},
                                          {NULL, 0, NULL, 0}};
     pond_copy_options copts = POND_COPY_OPTIONS_INIT;
+    const char **nulls = NULL;
+    int csv_options = 0;
     cli_bar bar;
     int quiet = 0;
     const char *format = NULL, *fs_word = NULL, *dest;
     const char **srcs = NULL;
     pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
-    int c, nsrcs, rc;
+    int c, nsrcs, rc = CLI_EXIT_OK;
 
     cli_options_begin();
     while ((c = cli_next_option(argc, argv, "hf:q", opts)) != -1) {
         switch (c) {
         case 'h':
-            return cli_print_help(&help);
+            rc = cli_print_help(&help);
+            goto done;
         case 'q':
             quiet = 1;
             break;
@@ -188,16 +216,72 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
         case 'f':
             fs_word = optarg;
             break;
+        case 'D':
+            csv_options = 1;
+            if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
+                copts.delimiter = '\t';
+            else if (strlen(optarg) == 1)
+                copts.delimiter = optarg[0];
+            else {
+                rc = cli_usage_error(argv[0], "--delimiter is one ASCII character or 'tab', not '%s'",
+                                     optarg);
+                goto done;
+            }
+            break;
+        case 'P':
+            csv_options = 1;
+            if (strcmp(optarg, ".") && strcmp(optarg, ",")) {
+                rc = cli_usage_error(argv[0], "--decimal-separator is '.' or ',', not '%s'",
+                                     optarg);
+                goto done;
+            }
+            copts.decimal_separator = optarg[0];
+            break;
+        case 'N': {
+            const char **n = realloc(nulls, sizeof *n * (copts.nnull_strings + 1));
+            if (!n) {
+                rc = cli_error("out of memory");
+                goto done;
+            }
+            csv_options = 1;
+            nulls = n;
+            nulls[copts.nnull_strings++] = optarg;
+            copts.null_strings = nulls;
+            break;
+        }
+        case 'K': {
+            char *end;
+            long long v;
+            csv_options = 1;
+            errno = 0;
+            v = strtoll(optarg, &end, 10);
+            if (errno || end == optarg || *end || v < 0 || optarg[0] == '-' ||
+                optarg[0] == '+') {
+                rc = cli_usage_error(argv[0], "--skip is a number of lines, not '%s'", optarg);
+                goto done;
+            }
+            copts.skip_lines = v;
+            break;
+        }
+        case 'M':
+            csv_options = 1;
+            copts.timestamp_format = optarg;
+            break;
         default:
-            return CLI_EXIT_USAGE;
+            rc = CLI_EXIT_USAGE;
+            goto done;
         }
     }
-    if (argc - optind < 2)
-        return cli_usage_error(argv[0], "need at least one SRC and a DEST");
+    if (argc - optind < 2) {
+        rc = cli_usage_error(argv[0], "need at least one SRC and a DEST");
+        goto done;
+    }
     nsrcs = argc - optind - 1;
     dest = argv[argc - 1];
-    if (fs_word && pond_fs_parse(&fs, fs_word) != POND_OK)
-        return cli_usage_error(argv[0], "%s", pond_error_last());
+    if (fs_word && pond_fs_parse(&fs, fs_word) != POND_OK) {
+        rc = cli_usage_error(argv[0], "%s", pond_error_last());
+        goto done;
+    }
     if (format) {
         if (!strcmp(format, "data"))
             copts.format = POND_COPY_DATA;
@@ -205,18 +289,20 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
             copts.format = POND_COPY_TABLE;
         else if (!strcmp(format, "series"))
             copts.format = POND_COPY_SERIES;
-        else
-            return cli_usage_error(argv[0], "unknown format '%s' (data, table or series)",
-                                   format);
+        else {
+            rc = cli_usage_error(argv[0], "unknown format '%s' (data, table or series)", format);
+            goto done;
+        }
     }
 
     if (!strncmp(dest, HOST_PREFIX, strlen(HOST_PREFIX))) {
-        if (format || copts.timestamp_column)
-            return cli_usage_error(argv[0],
-                                   "--format and --timestamp-column apply to copying into "
-                                   "the pond");
+        if (format || copts.timestamp_column || csv_options) {
+            rc = cli_usage_error(argv[0], "--format, --timestamp-column and the CSV options "
+                                          "apply to copying into the pond");
+            goto done;
+        }
         if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
-            return rc;
+            goto done;
         rc = copy_out(p, fs, argv + optind, nsrcs, dest + strlen(HOST_PREFIX));
         goto done;
     }
@@ -246,6 +332,7 @@ int cmd_copy(int argc, char **argv, const cli_global *g)
     }
 
 done:
+    free(nulls);
     free(srcs);
     pond_close(p);
     return rc;

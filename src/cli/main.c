@@ -36,6 +36,7 @@ static int cmd_help(int argc, char **argv, const cli_global *g);
 static const cli_command commands[] = {
     {"init", cmd_init, NEEDS_POND, "create an empty pond"},
     {"mkdir", cmd_mkdir, NEEDS_POND, "make directories in the pond"},
+    {"mknod", cmd_mknod, NEEDS_POND, "make a dynamic node (derived series, tables, directories)"},
     {"copy", cmd_copy, NEEDS_POND, "copy host files into the pond, or pond files out to the host"},
     {"list", cmd_list, NEEDS_POND, "list the entries matching a pattern"},
     {"describe", cmd_describe, NEEDS_POND, "show type, schema, versions and time range"},

@@ -60,6 +60,8 @@ typedef struct match {
     int64_t data_size;
     int has_time;
     int64_t min_us, max_us;
+    char *relation; /* a dynamic series or table: its SQL relation (pond_entry_info), read in
+                       place of files; its schema is asked of DuckDB at plan */
     char *rel; /* output, relative to DIR: a directory, or the file for file:data */
     int64_t rows, bytes; /* of the files read, for progress: rows (table, series), bytes (data) */
 } match;
@@ -100,6 +102,7 @@ static void match_clear(match *m)
         free(m->files[i]);
     free(m->files);
     free(m->data_sha256);
+    free(m->relation);
     free(m->rel);
 }
 
@@ -162,6 +165,14 @@ static int collect_one(const pond_entry_info *e, void *arg)
     m = &cs->m[cs->n++];
     memset(m, 0, sizeof *m);
     m->type = e->type;
+    if (e->type == POND_ENTRY_DYNAMIC) {
+        /* a derived series or table: read through the resolver's relation */
+        m->type = e->reads_as;
+        if (!(m->relation = strdup(e->relation ? e->relation : ""))) {
+            rc = pond_error_oom();
+            goto done;
+        }
+    }
     if (!(m->pattern = strdup(cs->pattern)) || !(m->path = strdup(e->path)) ||
         (e->timestamp_column && !(m->ts_col = strdup(e->timestamp_column)))) {
         rc = pond_error_oom();
@@ -181,7 +192,7 @@ static int collect_one(const pond_entry_info *e, void *arg)
         }
     }
     /* A series reads every version; a table or data file its newest. */
-    n = e->nversions;
+    n = m->relation ? 0 : e->nversions; /* a dynamic node's versions are its config */
     from = (e->type == POND_ENTRY_SERIES || n == 0) ? 0 : n - 1;
     if (n > from && !(m->files = calloc(n - from, sizeof *m->files))) {
         rc = pond_error_oom();
@@ -250,10 +261,48 @@ static int output_rel(const stage_state *s, match *m, pond_buf *rel)
     return rc;
 }
 
+/* A dynamic match's columns, from DuckDB (the relation's DESCRIBE), as scan_schema finds
+ * them in a stored version's schema. */
+static int describe_relation(stage_state *s, match *m)
+{
+    pond_buf sql = POND_BUF_INIT;
+    duckdb_result res;
+    int rc = POND_OK;
+
+    if ((rc = pond_buf_printf(&sql, "DESCRIBE SELECT * FROM %s", m->relation)) < 0)
+        return rc;
+    if (duckdb_query(pond_export_ctx_con(s->ctx), sql.ptr, &res) == DuckDBError) {
+        rc = pond_error_set(POND_EINVALID, "cannot export '%s': %s", m->path,
+                            duckdb_result_error(&res));
+    } else {
+        for (idx_t i = 0; rc == POND_OK && i < duckdb_row_count(&res); i++) {
+            char *name = duckdb_value_varchar(&res, 0, i), *type = duckdb_value_varchar(&res, 1, i);
+            if (name && m->ts_col && strcmp(name, m->ts_col) == 0) {
+                free(m->ts_type);
+                if (!(m->ts_type = strdup(type ? type : "TIMESTAMP")))
+                    rc = pond_error_oom();
+            }
+            for (int l = 0; name && l < POND_TEMPORAL_MAX; l++)
+                if (strcmp(name, pond_temporal_level_name(l)) == 0)
+                    m->level_columns |= 1u << l;
+            if (name && strcmp(name, LOCAL_COLUMN) == 0)
+                m->level_columns |= 1u << POND_TEMPORAL_MAX;
+            duckdb_free(name);
+            duckdb_free(type);
+        }
+    }
+    duckdb_destroy_result(&res);
+    pond_buf_free(&sql);
+    return rc;
+}
+
 static int plan_one(stage_state *s, match *m)
 {
     int rc;
     pond_buf rel = POND_BUF_INIT, staged = POND_BUF_INIT;
+
+    if (m->relation && (rc = describe_relation(s, m)) != POND_OK)
+        goto done;
 
     if (m->type != POND_ENTRY_DATA && s->nlevels) {
         if (m->type != POND_ENTRY_SERIES) {
@@ -275,7 +324,8 @@ static int plan_one(stage_state *s, match *m)
             }
         }
     }
-    if (m->type == POND_ENTRY_SERIES && m->nfiles && (s->nlevels || s->has_start || s->has_end)) {
+    if (m->type == POND_ENTRY_SERIES && (m->nfiles || m->relation) &&
+        (s->nlevels || s->has_start || s->has_end)) {
         if (!m->ts_col || m->ts_missing_version || !m->ts_type) {
             rc = pond_error_set(POND_EINVALID,
                                 "series '%s' has no timestamp column '%s'%s%lld: cannot "
@@ -363,7 +413,9 @@ static int put_select(pond_buf *b, const stage_state *s, const match *m, const c
     } else if ((rc = pond_buf_printf(b, "SELECT %s", cols)) != POND_OK) {
         return rc;
     }
-    if (rc == POND_OK)
+    if (rc == POND_OK && m->relation)
+        rc = pond_buf_printf(b, " FROM %s AS pond_dynamic", m->relation);
+    else if (rc == POND_OK)
         rc = pond_buf_printf(b, " FROM read_parquet($%d%s)", first++,
                              m->mixed_schemas ? ", union_by_name=true" : "");
     if (rc == POND_OK && timed && s->has_start &&
@@ -392,8 +444,10 @@ static int bind_source(duckdb_prepared_statement st, const stage_state *s, const
     }
     for (size_t i = 0; i < m->nfiles; i++)
         vals[i] = duckdb_create_varchar(m->files[i]);
-    list = duckdb_create_list_value(vt, vals, m->nfiles);
-    if (!list || duckdb_bind_value(st, first++, list) == DuckDBError) {
+    list = m->relation ? NULL : duckdb_create_list_value(vt, vals, m->nfiles);
+    if (m->relation) {
+        /* a dynamic source is its relation: no file list to bind */
+    } else if (!list || duckdb_bind_value(st, first++, list) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot bind the version files of '%s'", m->path);
         goto done;
     }
@@ -543,7 +597,7 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
     *has = 0;
     if (m->type != POND_ENTRY_SERIES)
         return POND_OK;
-    if (!s->has_start && !s->has_end) {
+    if (!s->has_start && !s->has_end && !m->relation) {
         /* All rows: the versions' own min/max from the catalog. */
         *has = m->has_time;
         *first_ms = floor_ms(m->min_us);
@@ -642,7 +696,7 @@ static int write_table(stage_state *s, const match *m)
     part_file *pf = NULL;
     size_t npf = 0;
 
-    if (m->nfiles == 0)
+    if (m->nfiles == 0 && !m->relation)
         return POND_OK; /* a series without versions: nothing to write */
     if ((rc = pond_buf_printf(&target, "%s/out/%s%s", pond_export_ctx_staging(s->ctx), m->rel,
                               s->nlevels ? "" : "/data.parquet")) ||
@@ -750,7 +804,7 @@ static int dry_run_table(stage_state *s, const match *m)
     duckdb_result res;
     int have_res = 0;
 
-    if (m->nfiles == 0)
+    if (m->nfiles == 0 && !m->relation)
         return POND_OK;
     if ((rc = pond_buf_puts(&sql, "SELECT ")) != POND_OK)
         goto done;

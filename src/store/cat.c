@@ -83,6 +83,16 @@ static int resolve_in_snapshot(pond *p, pond_fs fs, const pond_buf *norm, store_
         if ((rc = store_entry_follow(p, norm->ptr, e)) < 0)
             goto done;
     }
+    if (e->type == POND_ENTRY_DYNAMIC) {
+        /* what the resolver made of it (store_entry_follow asked) */
+        if (!e->relation) {
+            rc = pond_error_set(POND_EINVALID, "'%s' is a directory (made by %s node '%s')",
+                                e->path, e->factory ? e->factory : "a dynamic",
+                                e->node ? e->node : e->path);
+            goto done;
+        }
+        goto done;
+    }
     if (e->type == POND_ENTRY_DIR) {
         rc = pond_error_set(POND_EINVALID, "'%s' is a directory", e->path);
         goto done;
@@ -113,6 +123,46 @@ static int set_variable(pond *p, const char *name_sql, duckdb_value value)
     return rc;
 }
 
+/* The view over a dynamic entry's relation (its SQL is the resolver's, over content files
+ * only; user text in it has been checked as a SELECT by the resolver). */
+static int dynamic_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us,
+                               int has_end, int64_t end_us)
+{
+    pond_buf sql = POND_BUF_INIT;
+    duckdb_value v = NULL;
+    int rc;
+
+    rc = pond_buf_printf(&sql, "CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM %s",
+                         e->relation);
+    if (rc == POND_OK && (has_start || has_end)) {
+        v = duckdb_create_varchar(e->timestamp_column ? e->timestamp_column : "");
+        rc = set_variable(p, "SET VARIABLE pond_ts = $1", v);
+        duckdb_destroy_value(&v);
+    }
+    if (rc == POND_OK && has_start) {
+        v = duckdb_create_int64(start_us);
+        rc = set_variable(p, "SET VARIABLE pond_start = make_timestamp($1)", v);
+        duckdb_destroy_value(&v);
+        if (rc == POND_OK)
+            rc = pond_buf_puts(&sql, " AS dyn WHERE COLUMNS(c -> c = getvariable('pond_ts')) >= "
+                                     "getvariable('pond_start')");
+    }
+    if (rc == POND_OK && has_end) {
+        v = duckdb_create_int64(end_us);
+        rc = set_variable(p, "SET VARIABLE pond_end = make_timestamp($1)", v);
+        duckdb_destroy_value(&v);
+        if (rc == POND_OK)
+            rc = pond_buf_printf(&sql,
+                                 "%s COLUMNS(c -> c = getvariable('pond_ts')) < "
+                                 "getvariable('pond_end')",
+                                 has_start ? " AND" : " AS dyn WHERE");
+    }
+    if (rc == POND_OK)
+        rc = store_db_exec(p->work, "cannot set up the query", sql.ptr);
+    pond_buf_free(&sql);
+    return rc;
+}
+
 int store_view_create(pond *p, const store_entry *e, int has_start, int64_t start_us, int has_end,
                       int64_t end_us)
 {
@@ -124,6 +174,8 @@ int store_view_create(pond *p, const store_entry *e, int has_start, int64_t star
 
     if ((rc = store_work_open(p, STORE_WORK_SANDBOX)) < 0)
         return rc;
+    if (e->relation)
+        return dynamic_view_create(p, e, has_start, start_us, has_end, end_us);
     first = e->type == POND_ENTRY_SERIES ? 0 : e->nversions - 1;
     n = e->nversions - first;
     if (!(items = calloc(n, sizeof *items)) ||
@@ -260,6 +312,8 @@ int pond_cat(pond *p, pond_fs fs, const char *path, const pond_cat_options *opts
         return rc;
     if ((rc = store_resolve_file(p, fs, path, &e)) < 0)
         goto done;
+    if (e.relation)
+        e.type = e.reads_as; /* a dynamic series or table reads as one */
     if (e.type == POND_ENTRY_DATA) {
         if (opts->sql || opts->start_time || opts->end_time) {
             rc = pond_error_set(POND_EINVALID,

@@ -7,7 +7,10 @@
  *                                    one row per transaction, committed or aborted; times
  *                                    are µs since the epoch, UTC
  *   entry(id, parent, name, path, type, symlink_target, timestamp_column,
- *         created_txn, modified_txn) the tree; the root directory is id 0, path '/'
+ *         created_txn, modified_txn, factory)
+ *                                    the tree; the root directory is id 0, path '/'; a
+ *                                    dynamic node (type 'dynamic') names its factory, and
+ *                                    its versions are its config files
  *   version(entry_id, version, txn, size, sha256, row_count, min_time, max_time,
  *           schema, ts_type)         every version of every file; times are µs since
  *                                    the epoch, schema is JSON text
@@ -41,11 +44,12 @@ static const char *const schema_sql =
     " name TEXT NOT NULL,"
     " path TEXT NOT NULL UNIQUE CHECK (substr(path, 1, 1) = '/'),"
     " type TEXT NOT NULL"
-    "  CHECK (type IN ('dir', 'symlink', 'file:data', 'file:table', 'file:series')),"
+    "  CHECK (type IN ('dir', 'symlink', 'file:data', 'file:table', 'file:series', 'dynamic')),"
     " symlink_target TEXT CHECK ((symlink_target IS NOT NULL) = (type = 'symlink')),"
     " timestamp_column TEXT,"
     " created_txn INTEGER NOT NULL,"
     " modified_txn INTEGER NOT NULL,"
+    " factory TEXT CHECK ((factory IS NOT NULL) = (type = 'dynamic')),"
     " CHECK ((parent IS NULL) = (id = 0))) STRICT;"
     "CREATE TABLE version("
     " entry_id INTEGER NOT NULL REFERENCES entry(id),"
@@ -61,7 +65,7 @@ static const char *const schema_sql =
     " PRIMARY KEY (entry_id, version)) STRICT, WITHOUT ROWID;"
     "CREATE INDEX entry_parent ON entry(parent);"
     "INSERT INTO meta VALUES ('schema_version', '" STORE_SCHEMA_VERSION "');"
-    "INSERT INTO entry VALUES (0, NULL, '', '/', 'dir', NULL, NULL, 0, 0);"
+    "INSERT INTO entry VALUES (0, NULL, '', '/', 'dir', NULL, NULL, 0, 0, NULL);"
     "COMMIT;";
 
 int store_catalog_create(sqlite3 *db, const char *what)

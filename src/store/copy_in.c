@@ -15,6 +15,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,9 +109,17 @@ static int report_end(copy_report *r)
 
 /* ---- one source ---------------------------------------------------------------------------- */
 
-/* Rewrite src (CSV or Parquet) as the Parquet file dst; errors name the source as shown. */
+/* How a source was read: CSV (with its dialect) or Parquet. */
+typedef struct source_kind {
+    int csv;
+    store_csv_dialect dialect;
+    const char *read_path; /* the file read (src, or its spool) */
+} source_kind;
+
+/* Rewrite src (CSV, plain or gzip, or Parquet) as the Parquet file dst; errors name the
+ * source as shown. */
 static int convert_to_parquet(pond *p, const char *src, const char *shown, const char *dst,
-                              copy_report *r)
+                              const pond_copy_options *opts, copy_report *r, source_kind *kind)
 {
     pond__duck_tick_fn tick = r->opts ? report_tick : NULL;
 
@@ -118,11 +127,12 @@ static int convert_to_parquet(pond *p, const char *src, const char *shown, const
         pond__duck_progress_enable(p->work);
         r->estimates = 1;
     }
-    pond_buf ctx = POND_BUF_INIT, sql = POND_BUF_INIT;
+    pond_buf ctx = POND_BUF_INIT, sql = POND_BUF_INIT, expr = POND_BUF_INIT;
     const char *params[2] = {src, dst};
-    char delim = ',';
     int rc;
 
+    memset(kind, 0, sizeof *kind);
+    kind->read_path = src;
     if (store_is_parquet(src)) {
         if ((rc = pond_buf_printf(&ctx, "cannot read Parquet '%s'", shown)) < 0)
             goto done;
@@ -131,26 +141,39 @@ static int convert_to_parquet(pond *p, const char *src, const char *shown, const
                                    params, 2, NULL, tick, r);
         goto done;
     }
-    if ((rc = store_csv_check(src, &delim)) < 0) {
+    kind->csv = 1;
+    kind->dialect.delimiter = opts->delimiter;
+    kind->dialect.skip = opts->skip_lines;
+    if ((rc = store_csv_check(src, &kind->dialect)) < 0) {
         pond_error_wrap(rc, "cannot read CSV '%s'", shown);
         goto done;
     }
-    if ((rc = pond_buf_printf(&ctx, "cannot read CSV '%s'", shown)) < 0)
+    /* A null string may not hold the delimiter the check picked either. */
+    for (size_t i = 0; i < opts->nnull_strings; i++)
+        if (strchr(opts->null_strings[i], kind->dialect.delimiter)) {
+            rc = pond_error_set(POND_EINVALID,
+                                "cannot read CSV '%s': the null string '%s' holds its "
+                                "delimiter '%c'",
+                                shown, opts->null_strings[i], kind->dialect.delimiter);
+            goto done;
+        }
+    if (opts->decimal_separator == kind->dialect.delimiter) {
+        rc = pond_error_set(POND_EINVALID,
+                            "cannot read CSV '%s': its delimiter '%c' is the decimal separator "
+                            "(give --delimiter)",
+                            shown, kind->dialect.delimiter);
         goto done;
-    /* delim is one of four fixed characters, never user text */
-    rc = pond_buf_printf(&sql,
-                         "COPY (SELECT * FROM read_csv($1, header = true, skip = 0, "
-                         "quote = '\"', escape = '\"', delim = %s)) TO $2 (FORMAT PARQUET)",
-                         delim == '\t'  ? "chr(9)"
-                         : delim == ';' ? "';'"
-                         : delim == '|' ? "'|'"
-                                        : "','");
-    if (rc < 0)
+    }
+    if ((rc = pond_buf_printf(&ctx, "cannot read CSV '%s'", shown)) < 0 ||
+        (rc = store_csv_read_expr(p, opts, &kind->dialect, 0, &expr)) < 0 ||
+        (rc = pond_buf_printf(&sql, "COPY (SELECT * FROM %s) TO $2 (FORMAT PARQUET)",
+                              expr.ptr)) < 0)
         goto done;
     rc = store_work_run_ticked(p, POND_EINVALID, ctx.ptr, sql.ptr, params, 2, NULL, tick, r);
 done:
     pond_buf_free(&ctx);
     pond_buf_free(&sql);
+    pond_buf_free(&expr);
     return rc;
 }
 
@@ -276,7 +299,8 @@ static int join_names(pond_buf *b, const column_list *c, int only_time)
 }
 
 /* Pick the timestamp column of a new series version (see store.h), index into c. */
-static int pick_timestamp(const column_list *c, const char *src, const char *wanted, size_t *out)
+static int pick_timestamp(const column_list *c, const char *src, const char *wanted,
+                          int has_format, size_t *out)
 {
     pond_buf names = POND_BUF_INIT;
     size_t i, found = 0, nfound = 0;
@@ -315,8 +339,11 @@ static int pick_timestamp(const column_list *c, const char *src, const char *wan
         join_names(&names, c, 0);
         rc = pond_error_set(POND_EINVALID,
                             "no timestamp column in '%s': none of %s is a TIMESTAMP; "
-                            "use --timestamp-column",
-                            src, names.ptr);
+                            "use --timestamp-column%s",
+                            src, names.ptr,
+                            has_format ? " (a column with a value that does not match the "
+                                         "timestamp format stays text: name it to see the line)"
+                                       : "");
     } else {
         join_names(&names, c, 1);
         rc = pond_error_set(POND_EINVALID,
@@ -340,9 +367,11 @@ typedef struct plan {
 
 /* The series part: timestamp column, nulls, min/max, comparison with earlier versions. */
 static int series_stats(pond *p, plan *pl, const char *parquet, const column_list *cols,
-                        const pond_copy_options *opts, store_version *v, char **ts_col)
+                        const pond_copy_options *opts, const source_kind *kind,
+                        store_version *v, char **ts_col)
 {
-    const char *wanted = opts ? opts->timestamp_column : NULL;
+    const char *wanted = opts->timestamp_column;
+    int has_format = kind->csv && opts->timestamp_format;
     const char *params[1];
     store_rows rows;
     size_t ts = 0;
@@ -363,11 +392,17 @@ static int series_stats(pond *p, plan *pl, const char *parquet, const column_lis
                                   pl->src, pl->target, pl->entry.timestamp_column, wanted);
         wanted = pl->entry.timestamp_column;
     }
-    if ((rc = pick_timestamp(cols, pl->src, wanted, &ts)) < 0) {
+    if ((rc = pick_timestamp(cols, pl->src, wanted, has_format, &ts)) < 0) {
         if (pl->exists)
             pond_error_wrap(rc, "cannot append to series '%s'", pl->target);
         return rc;
     }
+    /* A value that does not match the timestamp format left the column text: DuckDB, made
+     * to read it as TIMESTAMP, names the line. */
+    if (!is_time_type(cols->types[ts]) && has_format &&
+        (rc = store_csv_timestamp_error(p, kind->read_path, pl->src, opts, &kind->dialect, ts,
+                                        cols->n)) < 0)
+        return rc;
     if (!is_time_type(cols->types[ts]))
         return pond_error_set(POND_EINVALID,
                               "timestamp column '%s' in '%s' is %s, not a TIMESTAMP or DATE",
@@ -429,7 +464,7 @@ static int row_count(pond *p, const char *parquet, int64_t *out)
 static pond_entry_type type_for(const pond_copy_options *opts, const char *target)
 {
     size_t n = strlen(target);
-    switch (opts ? opts->format : POND_COPY_AUTO) {
+    switch (opts->format) {
     case POND_COPY_DATA: return POND_ENTRY_DATA;
     case POND_COPY_TABLE: return POND_ENTRY_TABLE;
     case POND_COPY_SERIES: return POND_ENTRY_SERIES;
@@ -450,6 +485,7 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     store_version v;
     store_content content;
     column_list cols;
+    source_kind kind;
     char *ts_col = NULL;
     struct stat st;
     int64_t id;
@@ -457,6 +493,7 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
 
     memset(&v, 0, sizeof v);
     memset(&cols, 0, sizeof cols);
+    memset(&kind, 0, sizeof kind);
     if (stat(pl->src, &st) != 0) {
         rc = pond_error_set(errno == ENOENT ? POND_ENOTFOUND : POND_ERROR, "cannot copy '%s': %s",
                             pl->src, errno == ENOENT ? "no such file" : strerror(errno));
@@ -472,12 +509,13 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     pl->exists = rc == POND_OK;
     if (pl->exists) {
         pond_entry_type wanted = type_for(opts, pl->target);
-        if (pl->entry.type == POND_ENTRY_DIR || pl->entry.type == POND_ENTRY_SYMLINK) {
+        if (pl->entry.type == POND_ENTRY_DIR || pl->entry.type == POND_ENTRY_SYMLINK ||
+            pl->entry.type == POND_ENTRY_DYNAMIC) {
             rc = pond_error_set(POND_EEXISTS, "cannot copy '%s' to '%s': it is a %s", pl->src,
                                 pl->target, pond_entry_type_name(pl->entry.type));
             goto done;
         }
-        if (opts && opts->format != POND_COPY_AUTO && wanted != pl->entry.type) {
+        if (opts->format != POND_COPY_AUTO && wanted != pl->entry.type) {
             rc = pond_error_set(POND_EINVALID, "cannot copy '%s' to '%s' as %s: it is a %s",
                                 pl->src, pl->target, pond_entry_type_name(wanted),
                                 pond_entry_type_name(pl->entry.type));
@@ -489,7 +527,14 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
     } else {
         pl->type = type_for(opts, pl->target);
     }
-    if (opts && opts->timestamp_column && pl->type != POND_ENTRY_SERIES) {
+    if (pl->type == POND_ENTRY_DATA && store_csv_has_options(opts)) {
+        rc = pond_error_set(POND_EINVALID,
+                            "cannot copy '%s' to '%s': CSV options apply to tables and series, "
+                            "this is a %s",
+                            pl->src, pl->target, pond_entry_type_name(pl->type));
+        goto done;
+    }
+    if (opts->timestamp_column && pl->type != POND_ENTRY_SERIES) {
         rc = pond_error_set(POND_EINVALID,
                             "cannot copy '%s' to '%s': a timestamp column applies "
                             "to series only, this is a %s",
@@ -511,12 +556,12 @@ static int copy_one(pond *p, store_txn *txn, plan *pl, int64_t parent_id,
             read_path = spool.ptr;
         }
         if ((rc = store_work_open(p, STORE_WORK_HOST)) < 0 ||
-            (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr, r)) < 0)
+            (rc = convert_to_parquet(p, read_path, pl->src, tmp.ptr, opts, r, &kind)) < 0)
             goto done;
         if ((rc = read_columns(p, tmp.ptr, &cols)) < 0 || (rc = columns_json(&cols, &v.schema)) < 0)
             goto done;
         if (pl->type == POND_ENTRY_SERIES)
-            rc = series_stats(p, pl, tmp.ptr, &cols, opts, &v, &ts_col);
+            rc = series_stats(p, pl, tmp.ptr, &cols, opts, &kind, &v, &ts_col);
         else
             rc = row_count(p, tmp.ptr, &v.row_count);
         if (rc < 0)
@@ -548,22 +593,47 @@ done:
     return rc;
 }
 
-/* The transaction's variables: {"format":…,"timestamp_column":…}. */
+/* ",\"key\":" and s as a JSON string. */
+static int put_string(pond_buf *b, const char *key, const char *s)
+{
+    int rc = pond_buf_printf(b, ",\"%s\":", key);
+    return rc ? rc : store_json_string(b, s);
+}
+
+/* The transaction's variables: {"format":…,"timestamp_column":…} and the CSV options set. */
 static int copy_variables(const pond_copy_options *opts, char **out)
 {
     static const char *const words[] = {"auto", "data", "table", "series"};
     pond_buf b = POND_BUF_INIT;
-    int f = opts ? (int)opts->format : 0;
+    int f = (int)opts->format;
+    char c[2] = {0, 0};
     int rc;
 
     if (f < 0 || f > 3)
         f = 0;
     rc = pond_buf_printf(&b, "{\"format\":\"%s\"", words[f]);
-    if (!rc && opts && opts->timestamp_column) {
-        rc = pond_buf_puts(&b, ",\"timestamp_column\":");
-        if (!rc)
-            rc = store_json_string(&b, opts->timestamp_column);
+    if (!rc && opts->timestamp_column)
+        rc = put_string(&b, "timestamp_column", opts->timestamp_column);
+    if (!rc && opts->delimiter) {
+        c[0] = opts->delimiter;
+        rc = put_string(&b, "delimiter", c);
     }
+    if (!rc && opts->decimal_separator) {
+        c[0] = opts->decimal_separator;
+        rc = put_string(&b, "decimal_separator", c);
+    }
+    if (!rc && opts->nnull_strings) {
+        rc = pond_buf_puts(&b, ",\"null\":[");
+        for (size_t i = 0; !rc && i < opts->nnull_strings; i++)
+            if (!(rc = i ? pond_buf_putc(&b, ',') : POND_OK))
+                rc = store_json_string(&b, opts->null_strings[i]);
+        if (!rc)
+            rc = pond_buf_putc(&b, ']');
+    }
+    if (!rc && opts->skip_lines)
+        rc = pond_buf_printf(&b, ",\"skip\":%lld", (long long)opts->skip_lines);
+    if (!rc && opts->timestamp_format)
+        rc = put_string(&b, "timestamp_format", opts->timestamp_format);
     if (!rc)
         rc = pond_buf_putc(&b, '}');
     if (!rc && !(*out = pond_buf_detach(&b)))
@@ -573,8 +643,9 @@ static int copy_variables(const pond_copy_options *opts, char **out)
 }
 
 int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *dest,
-                 const pond_copy_options *opts)
+                 const pond_copy_options *given)
 {
+    pond_copy_options all = POND_COPY_OPTIONS_INIT, *opts = &all;
     pond_buf norm = POND_BUF_INIT, target = POND_BUF_INIT;
     store_entry d;
     store_txn *txn = NULL;
@@ -588,8 +659,15 @@ int pond_copy_in(pond *p, const char *const *srcs, size_t nsrcs, const char *des
     memset(&d, 0, sizeof d);
     memset(&pl, 0, sizeof pl);
     memset(&report, 0, sizeof report);
-    if (opts && (rc = pond_options_version_check(opts->version, POND_COPY_OPTIONS_VERSION,
-                                                 "pond_copy_options")) < 0)
+    /* Every field from here on: a version 1 struct ends before the CSV options. */
+    if (given && given->version == 1)
+        memcpy(&all, given, offsetof(pond_copy_options, delimiter));
+    else if (given && (rc = pond_options_version_check(given->version, POND_COPY_OPTIONS_VERSION,
+                                                       "pond_copy_options")) < 0)
+        return rc;
+    else if (given)
+        all = *given;
+    if ((rc = store_csv_options_check(opts)) < 0)
         return rc;
     if (nsrcs == 0)
         return pond_error_set(POND_EINVALID, "nothing to copy");

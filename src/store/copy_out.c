@@ -79,6 +79,8 @@ int pond_copy_out(pond *p, pond_fs fs, const char *src, const char *host_path)
         return pond_error_set(POND_EINVALID, "no host path given");
     if ((rc = store_resolve_file(p, fs, src, &e)) < 0)
         goto done;
+    if (e.relation)
+        e.type = e.reads_as; /* a dynamic series or table reads as one */
     if (pond_fs_is_dir(host_path))
         rc = pond_buf_printf(&dest, "%s/%s", host_path, pond_path_basename(e.path));
     else

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "glob/glob.h"
+#include "util/path.h"
 
 typedef struct match {
     store_entry e;
@@ -27,6 +28,8 @@ typedef struct walk {
     pond_buf above;  /* below with its last '/' made '0': the end of the range of paths below */
     match *v;
     size_t n, cap;
+    store_entry *nodes; /* dynamic nodes whose entries may match (not matched themselves) */
+    size_t nnodes, capnodes;
 } walk;
 
 static void walk_free(walk *w)
@@ -37,15 +40,14 @@ static void walk_free(walk *w)
         pond_captures_free(&w->v[i].caps);
     }
     free(w->v);
+    store_dynamic_entries_free(w->nodes, w->nnodes);
     pond_buf_free(&w->prefix);
     pond_buf_free(&w->below);
     pond_buf_free(&w->above);
 }
 
-static int add_match(walk *w, store_stmt *st, pond_captures *caps)
+static int grow_matches(walk *w)
 {
-    int rc;
-
     if (w->n == w->cap) {
         size_t ncap = w->cap ? w->cap * 2 : 16;
         match *nv = realloc(w->v, ncap * sizeof *nv);
@@ -54,11 +56,169 @@ static int add_match(walk *w, store_stmt *st, pond_captures *caps)
         w->v = nv;
         w->cap = ncap;
     }
+    return POND_OK;
+}
+
+static int add_match(walk *w, store_stmt *st, pond_captures *caps)
+{
+    int rc;
+
+    if ((rc = grow_matches(w)) < 0)
+        return rc;
     if ((rc = store_entry_from_row(st, 0, &w->v[w->n].e)) < 0)
         return rc;
     w->v[w->n].caps = *caps;
     w->n++;
     return POND_OK;
+}
+
+/* A dynamic node that does not match but whose entries may. */
+static int add_node(walk *w, store_stmt *st)
+{
+    int rc;
+
+    if (w->nnodes == w->capnodes) {
+        size_t ncap = w->capnodes ? w->capnodes * 2 : 4;
+        store_entry *nv = realloc(w->nodes, ncap * sizeof *nv);
+        if (!nv)
+            return pond_error_oom();
+        w->nodes = nv;
+        w->capnodes = ncap;
+    }
+    if ((rc = store_entry_from_row(st, 0, &w->nodes[w->nnodes])) < 0)
+        return rc;
+    w->nnodes++;
+    return POND_OK;
+}
+
+/* A dynamic node above the prefix holds every path below it: the nearest ancestor of the
+ * prefix in the catalog, when it is dynamic, is one more node to expand. */
+static int ancestor_node(walk *w)
+{
+    pond_buf at = POND_BUF_INIT, up = POND_BUF_INIT;
+    store_entry e;
+    int rc = POND_OK, depth;
+
+    memset(&e, 0, sizeof e);
+    if ((rc = pond_buf_puts(&at, w->prefix.ptr)) < 0)
+        return rc;
+    for (depth = 0; depth < 4096 && strcmp(at.ptr, "/") != 0; depth++) {
+        rc = store_entry_lookup(w->p, at.ptr, &e);
+        if (rc == POND_OK)
+            break;
+        if (rc != POND_ENOTFOUND)
+            goto done;
+        pond_buf_clear(&up);
+        if ((rc = pond_path_parent(at.ptr, &up)) < 0)
+            goto done;
+        pond_buf_clear(&at);
+        if ((rc = pond_buf_puts(&at, up.ptr)) < 0)
+            goto done;
+        rc = POND_ENOTFOUND;
+    }
+    if (rc == POND_OK && e.type == POND_ENTRY_DYNAMIC && strcmp(e.path, w->prefix.ptr) != 0) {
+        if (w->nnodes == w->capnodes) {
+            store_entry *nv = realloc(w->nodes, (w->capnodes + 4) * sizeof *nv);
+            if (!nv) {
+                rc = pond_error_oom();
+                goto done;
+            }
+            w->nodes = nv;
+            w->capnodes += 4;
+        }
+        w->nodes[w->nnodes++] = e;
+        memset(&e, 0, sizeof e);
+    }
+    rc = POND_OK;
+done:
+    store_entry_clear(&e);
+    pond_buf_free(&at);
+    pond_buf_free(&up);
+    return rc;
+}
+
+/* Add the entries of dynamic node (not itself a match) that match. */
+static int expand_node(walk *w, store_entry *node, size_t first_match)
+{
+    store_entry *v = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    if ((rc = store_dynamic_expand(w->p, node, NULL, &v, &n)) < 0)
+        return rc;
+    for (i = 0; i < n && rc == POND_OK; i++) {
+        pond_captures caps = POND_CAPTURES_INIT;
+        int m;
+
+        if (strcmp(v[i].path, node->path) == 0) {
+            /* the node itself: a match already filled by expand_matched */
+            continue;
+        }
+        m = pond_glob_match(w->g, v[i].path, &caps);
+        if (m < 0) {
+            rc = m;
+            break;
+        }
+        if (m == 0)
+            continue;
+        if ((rc = grow_matches(w)) < 0) {
+            pond_captures_free(&caps);
+            break;
+        }
+        w->v[w->n].e = v[i];
+        memset(&v[i], 0, sizeof v[i]);
+        w->v[w->n].caps = caps;
+        w->n++;
+    }
+    (void)first_match;
+    store_dynamic_entries_free(v, n);
+    return rc;
+}
+
+/* Tree order: '/' before every other byte (the pond_path collation). */
+static int path_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x == y) {
+            if (!x)
+                return 0;
+            continue;
+        }
+        if (x == '/')
+            return y ? -1 : 1;
+        if (y == '/')
+            return x ? 1 : -1;
+        return x < y ? -1 : 1;
+    }
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    return path_cmp(((const match *)a)->e.path, ((const match *)b)->e.path);
+}
+
+/* Dynamic entries: the matched nodes' own relations, and every entry of a dynamic directory
+ * that matches, then all in tree order again. */
+static int expand_dynamic(walk *w)
+{
+    size_t i, n0 = w->n;
+    int rc = POND_OK;
+
+    for (i = 0; i < n0 && rc == POND_OK; i++) {
+        store_entry *e = &w->v[i].e;
+        if (e->type != POND_ENTRY_DYNAMIC)
+            continue;
+        if ((rc = store_dynamic_self(w->p, e)) < 0)
+            break;
+        if (e->reads_as == POND_ENTRY_DIR && pond_glob_may_descend(w->g, e->path))
+            rc = expand_node(w, e, n0);
+    }
+    for (i = 0; i < w->nnodes && rc == POND_OK; i++)
+        rc = expand_node(w, &w->nodes[i], n0);
+    if (rc == POND_OK && w->n > n0)
+        qsort(w->v, w->n, sizeof *w->v, cmp_match);
+    return rc;
 }
 
 /* The entries at or below the prefix: path = ?1 or ?2 <= path < ?3. */
@@ -90,6 +250,9 @@ static int collect(walk *w)
             pond_captures_free(&caps);
             break;
         }
+        if (m == 0 && path && strcmp(store_sql_text(&st, 3), "dynamic") == 0 &&
+            pond_glob_may_descend(w->g, path) && (rc = add_node(w, &st)) < 0)
+            break;
     }
     store_sql_close(&st);
     return rc;
@@ -174,6 +337,10 @@ int pond_glob(pond *p, pond_fs fs, const char *pattern, unsigned flags, pond_ent
         goto done;
     if ((rc = collect(&w)) == POND_OK && w.n > 0 && (flags & POND_WITH_VERSIONS))
         rc = load_versions(&w);
+    if (rc == POND_OK)
+        rc = ancestor_node(&w);
+    if (rc == POND_OK)
+        rc = expand_dynamic(&w);
     store_read_end(p);
     if (rc < 0)
         goto done;

@@ -35,7 +35,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION "2"
+#define STORE_SCHEMA_VERSION "3"
 #define STORE_ROOT_ID 0
 #define STORE_CATALOG_NAME "catalog.sqlite"
 
@@ -364,11 +364,18 @@ typedef struct store_entry {
     int64_t txn;
     size_t nversions, capversions;
     store_version *versions;
+    char *factory; /* a dynamic node's factory ("temporal-reduce"); else NULL */
+    /* What a dynamic node, or an entry inside a dynamic directory, reads as (set by the
+     * resolver, store/dynamic.h); relation NULL for a stored entry. */
+    pond_entry_type reads_as;
+    char *relation; /* the SQL relation of its rows, "(SELECT …)" */
+    char *node;     /* the dynamic node that makes it */
+    int is_virtual; /* no catalog row: an entry inside a dynamic directory */
 } store_entry;
 
 /* The columns store_entry_from_row and store_version_from_row read, in order. */
 #define STORE_ENTRY_COLUMNS                                                                        \
-    "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn"
+    "id, coalesce(parent, -1), path, type, symlink_target, timestamp_column, modified_txn, factory"
 #define STORE_VERSION_COLUMNS                                                                      \
     "version, txn, size, sha256, row_count, min_time, max_time, schema, ts_type"
 
@@ -405,6 +412,11 @@ int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_typ
                        const char *symlink_target, const char *timestamp_column,
                        int64_t txn_seq, int64_t *out_id);
 
+/* As store_entry_insert, with a dynamic node's factory (NULL for every other type). */
+int store_entry_insert_node(pond *p, int64_t parent, const char *path, pond_entry_type type,
+                            const char *symlink_target, const char *timestamp_column,
+                            const char *factory, int64_t txn_seq, int64_t *out_id);
+
 /* Mark entry id changed by txn_seq. */
 int store_entry_touch(pond *p, int64_t id, int64_t txn_seq);
 
@@ -419,12 +431,62 @@ int store_path_arg(const char *path, pond_buf *out);
  * into *vbuf (caller frees). */
 int store_entry_info(const store_entry *e, pond_entry_info *info, pond_version_info **vbuf);
 
+/* ---- store/dynamic_read.c: what dynamic nodes hold (store/dynamic.h) ------------------- */
+
+/* Ask the resolver for the entries dynamic node holds (want: the one path looked for, or
+ * NULL for all); *out (count *nout) are virtual entries (is_virtual, type
+ * POND_ENTRY_DYNAMIC, reads_as, relation, node), freed with store_dynamic_entries_free.
+ * Loads node's versions when they are not loaded. */
+int store_dynamic_expand(pond *p, store_entry *node, const char *want, store_entry **out,
+                         size_t *nout);
+void store_dynamic_entries_free(store_entry *v, size_t n);
+
+/* Fill the dynamic node's own reads_as, relation and timestamp column (a sql-derived series
+ * or table); a dynamic directory reads as POND_ENTRY_DIR with no relation. */
+int store_dynamic_self(pond *p, store_entry *node);
+
+/* The virtual entry at path (not in the catalog) when the nearest ancestor in the catalog is
+ * a dynamic node that holds it; POND_ENOTFOUND (error not set) otherwise. */
+int store_dynamic_find(pond *p, const char *path, store_entry *e);
+
 /* ---- store/csv_check.c ----------------------------------------------------------------- */
 
-/* Structural check of a CSV file (RFC 4180: a header line, every record with as many fields,
- * quotes closed).  Picks the delimiter (',', ';', '\t' or '|': the most frequent in the header,
- * ',' on ties) into *delim.  POND_EINVALID "line N: …" (without the path) on a fault. */
-int store_csv_check(const char *path, char *delim);
+/* How a CSV file is laid out: what the caller knows, and what the check found. */
+typedef struct store_csv_dialect {
+    char delimiter; /* in: the delimiter, or 0 to pick one (',', ';', '\t' or '|': the most
+                       frequent outside quotes in the header, ',' on ties); out: the one used */
+    int64_t skip;   /* in: lines before the header, skipped as they are (>= 0) */
+    int gzip;       /* out: the file is gzip-compressed */
+} store_csv_dialect;
+
+/* Structural check of a CSV file, plain or gzip-compressed (RFC 4180 after the skipped
+ * lines: a header line, every record with as many fields, quotes closed).  Fills the out
+ * fields of *dialect.  POND_EINVALID "line N: …" (without the path; N counts the skipped
+ * lines too) on a fault. */
+int store_csv_check(const char *path, store_csv_dialect *dialect);
+
+/* ---- store/csv_read.c ------------------------------------------------------------------ */
+
+/* POND_EINVALID naming the CSV option of o that cannot be (see pond_copy_options). */
+int store_csv_options_check(const pond_copy_options *o);
+
+/* Non-zero when o sets any CSV option. */
+int store_csv_has_options(const pond_copy_options *o);
+
+/* Set the work database's variables for reading a CSV file laid out as d (checked by
+ * store_csv_check) with the options of o, and append to expr the table expression
+ * "read_csv($1, …)", $1 being the file.  typed: the columns' types are the VARCHAR[] in the
+ * variable pond_csv_types. */
+int store_csv_read_expr(pond *p, const pond_copy_options *o, const store_csv_dialect *d,
+                        int typed, pond_buf *expr);
+
+/* Read CSV src again with column (of ncolumns) typed TIMESTAMP by o's timestamp format and
+ * the others VARCHAR, for DuckDB's error that names the line of a value that does not match.
+ * Returns that error (POND_EINVALID "cannot read CSV '<shown>': …"), or POND_OK when every
+ * value matches. */
+int store_csv_timestamp_error(pond *p, const char *src, const char *shown,
+                              const pond_copy_options *o, const store_csv_dialect *d,
+                              size_t column, size_t ncolumns);
 
 /* ---- store/copy_in.c helpers shared with cat ------------------------------------------- */
 

@@ -61,6 +61,10 @@ int store_entry_follow(pond *p, const char *path, store_entry *e)
         return rc;
     for (hops = 0;; hops++) {
         rc = store_entry_lookup(p, at.ptr, e);
+        if (rc == POND_ENOTFOUND)
+            rc = store_dynamic_find(p, at.ptr, e); /* inside a dynamic directory */
+        if (rc == POND_OK && e->type == POND_ENTRY_DYNAMIC && !e->is_virtual)
+            rc = store_dynamic_self(p, e);
         if (rc == POND_ENOTFOUND) {
             rc = hops ? pond_error_set(POND_ENOTFOUND,
                                        "no such file '%s' (the target of symlink "

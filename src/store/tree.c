@@ -10,8 +10,8 @@
 
 #include "util/path.h"
 
-static const char *const type_words[] = {"dir", "symlink", "file:data", "file:table",
-                                         "file:series"};
+static const char *const type_words[] = {"dir",         "symlink", "file:data", "file:table",
+                                         "file:series", "dynamic"};
 
 const char *pond_entry_type_name(pond_entry_type type)
 {
@@ -48,6 +48,9 @@ void store_entry_clear(store_entry *e)
     free(e->path);
     free(e->symlink_target);
     free(e->timestamp_column);
+    free(e->factory);
+    free(e->relation);
+    free(e->node);
     memset(e, 0, sizeof *e);
 }
 
@@ -70,7 +73,8 @@ int store_entry_from_row(store_stmt *st, int c, store_entry *e)
     if ((rc = store_entry_type_from_word(type, &e->type)) < 0 ||
         (rc = store_sql_dup(st, c + 2, &e->path)) < 0 ||
         (rc = store_sql_dup(st, c + 4, &e->symlink_target)) < 0 ||
-        (rc = store_sql_dup(st, c + 5, &e->timestamp_column)) < 0)
+        (rc = store_sql_dup(st, c + 5, &e->timestamp_column)) < 0 ||
+        (rc = store_sql_dup(st, c + 7, &e->factory)) < 0)
         goto done;
     if (!e->path)
         rc = pond_error_set(POND_ECORRUPT, "an entry without a path in the catalog");
@@ -166,15 +170,23 @@ int store_entry_insert(pond *p, int64_t parent, const char *path, pond_entry_typ
                        const char *symlink_target, const char *timestamp_column,
                        int64_t txn_seq, int64_t *out_id)
 {
+    return store_entry_insert_node(p, parent, path, type, symlink_target, timestamp_column, NULL,
+                                   txn_seq, out_id);
+}
+
+int store_entry_insert_node(pond *p, int64_t parent, const char *path, pond_entry_type type,
+                            const char *symlink_target, const char *timestamp_column,
+                            const char *factory, int64_t txn_seq, int64_t *out_id)
+{
     int rc;
 
     /* id NULL: SQLite picks max(id) + 1 */
     rc = store_sql_run(p, "cannot write the catalog",
-                       "INSERT INTO entry VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                       "INSERT INTO entry VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
                        STORE_ARGS(STORE_INT(parent), STORE_TEXT(pond_path_basename(path)),
                                   STORE_TEXT(path), STORE_TEXT(pond_entry_type_name(type)),
                                   STORE_TEXT(symlink_target), STORE_TEXT(timestamp_column),
-                                  STORE_INT(txn_seq)));
+                                  STORE_INT(txn_seq), STORE_TEXT(factory)));
     if (rc < 0)
         return rc;
     *out_id = (int64_t)sqlite3_last_insert_rowid(p->cat);
@@ -219,8 +231,15 @@ int store_entry_info(const store_entry *e, pond_entry_info *info, pond_version_i
     info->path = e->path;
     info->type = e->type;
     info->symlink_target = e->symlink_target;
-    info->timestamp_column = e->type == POND_ENTRY_SERIES ? e->timestamp_column : NULL;
+    info->timestamp_column = e->type == POND_ENTRY_SERIES ||
+                                     (e->relation && e->reads_as == POND_ENTRY_SERIES)
+                                 ? e->timestamp_column
+                                 : NULL;
     info->txn = e->txn;
+    info->factory = e->factory;
+    info->reads_as = e->relation || e->type == POND_ENTRY_DYNAMIC ? e->reads_as : e->type;
+    info->relation = e->relation;
+    info->node = e->node;
     if (e->nversions) {
         pond_version_info *v = calloc(e->nversions, sizeof *v);
         if (!v)

@@ -130,7 +130,7 @@ TEST(copy_csv_series)
     pond *p = fresh_pond();
     char src[400], cmd[1200];
     const char *srcs[1];
-    pond_copy_options o = {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL};
+    pond_copy_options o = {POND_COPY_OPTIONS_VERSION, POND_COPY_AUTO, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     got_list l;
     int64_t t0, t1;
     char *sum;
@@ -181,7 +181,7 @@ TEST(copy_into_dir_multiple_and_types)
     pond *p = fresh_pond();
     char a[400], b[400], raw[400];
     const char *srcs[2];
-    pond_copy_options table = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL};
+    pond_copy_options table = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     got_list l;
 
     host(a, sizeof a, "a.csv", "x,y\n1,2\n3,4\n");
@@ -276,7 +276,7 @@ TEST(timestamp_column_errors)
     pond *p = fresh_pond();
     char none[400], two[400], nulls[400], named[400];
     const char *srcs[1];
-    pond_copy_options o = {POND_COPY_OPTIONS_VERSION, POND_COPY_SERIES, NULL, NULL, NULL};
+    pond_copy_options o = {POND_COPY_OPTIONS_VERSION, POND_COPY_SERIES, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     got_list l;
 
     host(none, sizeof none, "none.csv", "a,b\n1,2\n");
@@ -312,7 +312,7 @@ TEST(bad_sources)
     pond *p = fresh_pond();
     char bad[400], quote[400], missing[400], conv[400];
     const char *srcs[1];
-    pond_copy_options table = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL};
+    pond_copy_options table = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     got_list l;
 
     host(bad, sizeof bad, "bad.csv", "a,b\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n1,2,3\n");
@@ -357,7 +357,7 @@ static void csv_case(pond *p, const char *name, const char *text, const char *wa
     char dest[128];
     const char *srcs[1] = {src};
     pond_cat_options o = {POND_CAT_OPTIONS_VERSION, NULL, POND_OUTPUT_CSV, NULL, NULL};
-    pond_copy_options t = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL};
+    pond_copy_options t = {POND_COPY_OPTIONS_VERSION, POND_COPY_TABLE, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     char *out = NULL;
 
     host(src, sizeof src, name, text);
@@ -430,7 +430,7 @@ TEST(failed_copy_leaves_nothing)
     pond *p = fresh_pond();
     char good[400], bad[400];
     const char *srcs[2] = {good, bad};
-    pond_copy_options series = {POND_COPY_OPTIONS_VERSION, POND_COPY_SERIES, NULL, NULL, NULL};
+    pond_copy_options series = {POND_COPY_OPTIONS_VERSION, POND_COPY_SERIES, NULL, NULL, NULL, 0, 0, NULL, 0, 0, NULL};
     got_list l;
     int before;
 
