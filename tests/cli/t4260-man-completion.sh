@@ -8,7 +8,8 @@
 
 MAN=$POND_BUILD_DIR/share/man/man1/pond.1
 COMP=$POND_BUILD_DIR/share/bash-completion/completions/pond
-commands="init mkdir copy list describe cat show check export"
+# every command of `pond --help` but help itself
+commands=$("$POND_BIN" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 && $1 != "help" {print $1}')
 
 # --- the man page renders without warnings ----------------------------------------------------
 [ -s "$MAN" ] && pass "the build wrote pond.1" || fail "the build wrote pond.1"
@@ -83,7 +84,9 @@ check_eq "a DIR value: directories only" "outdir" "$(cd "$TMP/cwd" && complete_w
 check_eq "a FILE value: files" "outdir
 outfile" "$(cd "$TMP/cwd" && complete_words pond export --pipeline out)"
 check_eq "a value without choices: nothing" "" "$(complete_words pond export --temporal '')"
-check_eq "help completes command names" "mkdir" "$(complete_words pond help mk)"
+check_eq "help completes command names" "mkdir
+mknod" "$(complete_words pond help mk)"
+check_eq "all commands in the list" "yes" "$(grep -qx export <<<"$commands" && grep -qx init <<<"$commands" && echo yes)"
 # every option of every --help completes for its command
 for c in $commands; do
     want=$(sed -n '/^Options:/,/^$/p' "$TMP/help-$c" | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+|^ +-[a-zA-Z]' |
