@@ -1,5 +1,5 @@
 /*
- * pond/derive.h: dynamic nodes (DESIGN.md section 5): entries whose content is computed from
+ * pond/derive.h: dynamic nodes (docs/derived.md): entries whose content is computed from
  * the current versions of other entries whenever they are read.
  *
  * A dynamic node is made with pond_mknod from a factory and a YAML config:

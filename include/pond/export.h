@@ -106,10 +106,12 @@ typedef struct pond_export_options {
     pond_export_progress_fn progress;  /* stage reports and progress; NULL = quiet */
     pond_export_file_fn dry_run_file;  /* the dry-run listing; NULL = none */
     void *payload;                     /* passed to progress and dry_run_file */
+    const char *capture_names;    /* --capture-names "site,res": capture i of a match is
+                                     written as the directory NAME_i=value; NULL = value */
 } pond_export_options;
 #define POND_EXPORT_OPTIONS_INIT                                                                \
     {POND_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, POND_FS_DATA, NULL, NULL, NULL, 0, 0,   \
-     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL}
+     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL}
 
 /* Set *opts to the defaults of the given version (pass POND_EXPORT_OPTIONS_VERSION), as
  * POND_EXPORT_OPTIONS_INIT does.  Returns POND_OK, or POND_EINVALID for an unknown version. */

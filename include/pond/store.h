@@ -1,5 +1,5 @@
 /*
- * pond/store.h: the pond on disk (DESIGN.md section 1).
+ * pond/store.h: the pond on disk (docs/pond.md).
  *
  * A pond is a directory holding catalog.sqlite (an SQLite database in WAL mode: the tree of
  * entries, every version of every file, the transaction log) and data/ (immutable content

@@ -82,8 +82,18 @@ typedef struct cli_help {
     const char *examples;
 } cli_help;
 
-/* Print help to stdout and return CLI_EXIT_OK. */
+/* Print help to stdout and return CLI_EXIT_OK.  Every command's --help goes through here;
+ * the man page and the completion are written from the same texts (cli/help_doc.c says
+ * how to add a command or an option so that they follow). */
 int cli_print_help(const cli_help *help);
+
+/* The options every command takes (--pond, --wait, --help), printed after its own; an
+ * options text in the layout of cli_help.options. */
+extern const char cli_common_options[];
+
+/* When not NULL, cli_print_help stores the help it is given in *cli_help_collect instead of
+ * printing it: how `pond --help-man` gathers each command's help by running COMMAND --help. */
+extern const cli_help **cli_help_collect;
 
 /* ---- formatting --------------------------------------------------------------------------- */
 

@@ -107,20 +107,32 @@ int cli_next_option(int argc, char **argv, const char *shortopts,
     return c;
 }
 
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
+const char cli_common_options[] =
+    "  --pond PATH           the pond to use (default: $POND); also accepted before\n"
+    "                        the command name\n"
+    "  --wait SECONDS        how long to wait for another writer to finish (default\n"
+    "                        " CLI_STR(CLI_DEFAULT_WAIT_S)
+    "; 0 fails at once); also accepted before the command\n"
+    "  -h, --help            show this help and exit\n";
+
+const cli_help **cli_help_collect;
+
 int cli_print_help(const cli_help *help)
 {
+    if (cli_help_collect) {
+        *cli_help_collect = help;
+        return CLI_EXIT_OK;
+    }
     printf("Usage: %s\n\n%s\n", help->usage, help->summary);
     if (help->description)
         printf("\n%s\n", help->description);
     printf("\nOptions:\n");
     if (help->options)
         fputs(help->options, stdout);
-    printf("  --pond PATH           the pond to use (default: $POND); also accepted before\n"
-           "                        the command name\n"
-           "  --wait SECONDS        how long to wait for another writer to finish (default\n"
-           "                        %d; 0 fails at once); also accepted before the command\n"
-           "  -h, --help            show this help and exit\n",
-           CLI_DEFAULT_WAIT_S);
+    fputs(cli_common_options, stdout);
     printf("\nExit status: 0 success, 1 error, 2 usage error, 3 busy (another writer held the\n"
            "pond past --wait: try again).\n");
     if (help->examples)

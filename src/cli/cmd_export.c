@@ -1,6 +1,6 @@
 /*
  * cli/cmd_export.c: pond export -p PATTERN… -d DIR [options]: write matching files as
- * (Hive-partitioned) Parquet, run the later pipeline stages, all or nothing (DESIGN.md §3).
+ * (Hive-partitioned) Parquet, run the later pipeline stages, all or nothing (docs/export.md).
  *
  * The command parses the command line into pond_export_options and calls pond_export();
  * the export reads one snapshot of the pond, taken when it starts, while writers go on, and
@@ -18,6 +18,7 @@
 static const cli_help help = {
     "pond export -p PATTERN [-p PATTERN…] -d DIR [--temporal LEVELS] [-f data|control]\n"
     "                   [--start-time T] [--end-time T] [--timezone TZ] [--overwrite]\n"
+    "                   [--capture-names NAME[,NAME…]]\n"
     "                   [--dry-run] [--dump-tables DIR2] [--pipeline FILE | --template SPEC]\n"
     "                   [-v KEY=VALUE…] [--quiet]",
     "Export matching files as Parquet (Hive-partitioned by time) through a pipeline.",
@@ -26,6 +27,9 @@ static const cli_help help = {
     "from 0, left to right.  Where a match goes:\n"
     "  with captures      DIR/cap0/cap1/…/\n"
     "  without captures   DIR/<parent path>/<name without extension>/\n"
+    "With --capture-names site,res capture i is written as the directory NAME_i=value\n"
+    "instead, DIR/site=BDock/res=1m/…, so that Hive readers (DuckDB, Polars, Spark, Trino)\n"
+    "read site and res as columns; give one name per capture (letters, digits, '_').\n"
     "A series or table becomes data.parquet there; a data file is copied byte for byte\n"
     "under its own name.  With --temporal the rows of a series are split by calendar level,\n"
     "Hive-style, with plain integer values:\n"
@@ -66,7 +70,9 @@ static const cli_help help = {
     "Reading an export back with DuckDB: read_parquet('DIR/BDock/**/*.parquet',\n"
     "hive_partitioning=true) adds year, month, … as columns; where a path holds other\n"
     "name=value directories (res=1d), DuckDB takes them for partition keys too, so pass\n"
-    "hive_partitioning=false to get exactly the columns that were exported.",
+    "hive_partitioning=false to get exactly the columns that were exported.  With\n"
+    "--capture-names, read_parquet('DIR/**/*.parquet', hive_partitioning=true) has the\n"
+    "captures as columns too (site, res).",
     "  -p, --pattern PATTERN   files to export (repeatable)\n"
     "  -d, --dir DIR           the output directory (created when missing)\n"
     "      --temporal LEVELS   split rows by year,month,day,hour,minute (a prefix of that)\n"
@@ -74,6 +80,8 @@ static const cli_help help = {
     "      --start-time T      first event time to export (inclusive)\n"
     "      --end-time T        event time to stop at (exclusive)\n"
     "      --timezone TZ       time zone of the calendar partitions (default UTC)\n"
+    "      --capture-names NAMES\n"
+    "                          write capture i as NAME_i=value (NAMES: site,res)\n"
     "      --overwrite         replace outputs that exist (each as a whole)\n"
     "      --dry-run           list each file that would be written and its source; write\n"
     "                          nothing\n"
@@ -87,6 +95,8 @@ static const cli_help help = {
     "  pond export -p '/sites/**/*.series' -d out --start-time 2024-07-01 --end-time 2024-08-01\n"
     "  pond export -p '/sites/*/*.series' -d out --temporal year,month,day \\\n"
     "              --timezone America/Los_Angeles --overwrite --dump-tables tables\n"
+    "  pond export -p '/sites/*/res=*.series' -d out --capture-names site,res \\\n"
+    "              --temporal year,month\n"
     "  pond export -p '/txn/*' -f control -d log\n"
     "  pond export -p '/sites/*/*.series' -d site --pipeline pipeline.yaml -v title=Noyo\n",
 };
@@ -149,6 +159,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                                              {"template", required_argument, NULL, 't'},
                                              {"var", required_argument, NULL, 'v'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"capture-names", required_argument, NULL, 'C'},
                                              {NULL, 0, NULL, 0}};
     pond_export_options o = POND_EXPORT_OPTIONS_INIT;
     const char **patterns = NULL, **vars = NULL;
@@ -218,6 +229,9 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'C':
+            o.capture_names = optarg;
             break;
         default:
             rc = CLI_EXIT_USAGE;

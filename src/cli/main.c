@@ -5,15 +5,19 @@
  *
  * The pond is named by --pond PATH or the POND environment variable; --wait says how long a
  * writing command waits for another writer (default 30 s).  Both may also follow the command
- * name.  Each command lives in its own cmd_<name>.c and parses its own options; main()
+ * name.  Each command lives in its own cmd_<name>.c and parses its own options (a new
+ * command: a row in commands[] below and a cli_help in its file; the man page and the bash
+ * completion follow, cli/help_doc.c); main()
  * records the whole command line (shell-quoted) for the transaction log.  Exit codes are the
  * CLI_EXIT_* of cli.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/help_doc.h"
 
 /* What a command needs before it runs. */
 enum {
@@ -69,26 +73,94 @@ static int unknown_command(const char *prefix, const char *name)
     return CLI_EXIT_USAGE;
 }
 
+/* The texts of `pond --help`, also the man page's (cli/help_doc.c). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+static const char main_synopsis[] =
+    "pond [--pond PATH] [--wait SECONDS] [--help] [--version] COMMAND [ARGS…]";
+static const char main_tagline[] = "a local-first store for time-series data";
+static const char main_description[] =
+    "The pond is the directory named by --pond PATH or the POND environment\n"
+    "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.";
+static const char main_options[] =
+    "  --pond PATH           the pond to use (default: $POND)\n"
+    "  --wait SECONDS        how long a writing command waits for another writer\n"
+    "                        (default " STR(CLI_DEFAULT_WAIT_S) "; 0: not at all)\n"
+    "  -h, --help            show this help and exit\n"
+    "  --version             print pond's version and exit\n";
+static const char main_concurrency[] =
+    "Commands that only read (list, describe, cat, show, check, the reading side of\n"
+    "export) never wait, whatever else runs.  One command writes at a time; another\n"
+    "writer waits for it up to --wait SECONDS (default " STR(CLI_DEFAULT_WAIT_S)
+    "; 0: not at all), then\n"
+    "fails with 'pond is in use by pid N (command)' and exit status 3.";
+static const char main_exit_status[] =
+    "  0  success\n"
+    "  1  error (the message says what failed; the pond is left as it was)\n"
+    "  2  usage error (unknown option or command, missing value)\n"
+    "  3  busy, try again (another writer held the pond past --wait)";
+
 static void print_main_usage(FILE *f)
 {
-    fprintf(f, "Usage: pond [--pond PATH] [--wait SECONDS] [--help] [--version] COMMAND "
-               "[ARGS…]\n\n"
-               "pond: a local-first store for time-series data.\n\nCommands:\n");
+    fprintf(f, "Usage: %s\n\npond: %s.\n\nCommands:\n", main_synopsis, main_tagline);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f,
-            "\nThe pond is the directory named by --pond PATH or the POND environment\n"
-            "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.\n"
-            "\nConcurrency: commands that only read (list, describe, cat, show, check, the\n"
-            "reading side of export) never wait, whatever else runs.  One command writes at a\n"
-            "time; another writer waits for it up to --wait SECONDS (default %d; 0: not at\n"
-            "all), then fails with 'pond is in use by pid N (command)' and exit status 3.\n"
-            "\nExit status:\n"
-            "  0  success\n"
-            "  1  error (the message says what failed; the pond is left as it was)\n"
-            "  2  usage error (unknown option or command, missing value)\n"
-            "  3  busy, try again (another writer held the pond past --wait)\n",
-            CLI_DEFAULT_WAIT_S);
+    fprintf(f, "\n%s\n\nOptions:\n%s\nConcurrency:\n%s\n\nExit status:\n%s\n", main_description,
+            main_options, main_concurrency, main_exit_status);
+}
+
+/* pond --help-man FILE DATE, pond --help-completion FILE (FILE "-": stdout): the man page or
+ * the bash completion, from every command's --help (gathered through cli_help_collect). */
+static int write_doc(int man, const char *path, const char *date)
+{
+    static const cli_doc_section sections[] = {
+        {"CONCURRENCY", main_concurrency},
+        {"EXIT STATUS", main_exit_status},
+        {"ENVIRONMENT", "  POND    the pond, when --pond is not given"},
+        {"FILES",
+         "A pond is a directory:\n"
+         "  catalog.sqlite   the catalog: every entry, version and transaction (SQLite, WAL)\n"
+         "  data/            the content files, named by their sha256"},
+        {"SEE ALSO",
+         "The guides in the docs/ directory of pond's source: cli.md (the commands), export.md\n"
+         "(the export and pipelines), templates.md (templates), api.md (the library)."},
+    };
+    cli_doc_command docs[NCOMMANDS];
+    cli_global g = {NULL, NULL, 0};
+    cli_doc d = {pond_version(NULL, NULL, NULL), date ? date : "", main_tagline, main_synopsis,
+                 main_description, main_options, cli_common_options, docs, NCOMMANDS,
+                 sections, sizeof sections / sizeof *sections};
+    FILE *f;
+    int rc;
+
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        char name[32], opt[] = "--help", *sub[] = {name, opt, NULL};
+        const cli_help *h = NULL;
+        docs[i].name = commands[i].name;
+        docs[i].summary = commands[i].summary;
+        docs[i].help = NULL;
+        if (commands[i].fn == cmd_help)
+            continue;
+        snprintf(name, sizeof name, "%s", commands[i].name);
+        cli_help_collect = &h;
+        commands[i].fn(2, sub, &g);
+        cli_help_collect = NULL;
+        if (!h) {
+            fprintf(stderr, "pond: command '%s' has no help text\n", commands[i].name);
+            return CLI_EXIT_ERROR;
+        }
+        docs[i].help = h;
+    }
+    if (!(f = strcmp(path, "-") ? fopen(path, "w") : stdout)) {
+        fprintf(stderr, "pond: cannot write '%s': %s\n", path, strerror(errno));
+        return CLI_EXIT_ERROR;
+    }
+    rc = man ? cli_doc_man(f, &d) : cli_doc_completion(f, &d);
+    if ((f == stdout ? fflush(f) : fclose(f)) != 0 || rc != 0) {
+        fprintf(stderr, "pond: cannot write '%s'\n", path);
+        return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
 }
 
 static int cmd_help(int argc, char **argv, const cli_global *g)
@@ -239,6 +311,10 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             print_main_usage(stdout);
             return CLI_EXIT_OK;
+        } else if (!strcmp(a, "--help-man") && i + 1 < argc) { /* hidden: the build's */
+            return write_doc(1, argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL);
+        } else if (!strcmp(a, "--help-completion") && i + 1 < argc) {
+            return write_doc(0, argv[i + 1], NULL);
         } else if (!strcmp(a, "--version")) {
             printf("pond %s\n", pond_version(NULL, NULL, NULL));
             return CLI_EXIT_OK;

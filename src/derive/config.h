@@ -1,5 +1,5 @@
 /*
- * derive/config.h: the config of a dynamic node (DESIGN.md section 5), loaded from its YAML
+ * derive/config.h: the config of a dynamic node (docs/derived.md), loaded from its YAML
  * and validated wholly: unknown keys, types, patterns, resolutions, aggregation types and
  * column globs, and the query (one read-only SELECT).  Every error is POND_EINVALID
  * "<file>:<line>:<column>: <what>" at the node at fault (export/yaml_doc.h).  Each value keeps

@@ -1,5 +1,5 @@
 /*
- * derive/reduce.c: temporal-reduce (DESIGN.md section 5).  For every match of in_pattern,
+ * derive/reduce.c: temporal-reduce (docs/derived.md).  For every match of in_pattern,
  * the directory PATH/<out_pattern with $0, $1, … replaced by the match's captures>/ holds one
  * series per resolution, res=<r>.series, whose relation is
  *

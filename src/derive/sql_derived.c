@@ -1,5 +1,5 @@
 /*
- * derive/sql_derived.c: sql-derived-series and sql-derived-table (DESIGN.md section 5).  The
+ * derive/sql_derived.c: sql-derived-series and sql-derived-table (docs/derived.md).  The
  * node's rows are its query over named inputs, each input the union by name of all the
  * matches of its pattern:
  *

@@ -1,5 +1,6 @@
 /*
- * export/context.h: the export context, one per pond export run (DESIGN.md section 3).
+ * export/context.h: the export context, one per pond export run (docs/export.md and
+ * docs/templates.md).
  *
  * It owns the run's in-memory DuckDB database (export_metadata and the tables custom stages
  * make), the staging directory inside the output directory where every stage writes, and the
@@ -21,7 +22,7 @@
 
 typedef struct pond_export_ctx pond_export_ctx;
 
-/* The CREATE TABLE of export_metadata: the eight columns of DESIGN.md section 3, then
+/* The CREATE TABLE of export_metadata: the eight columns of docs/export.md, then
  * source_path.  The context makes it; the pipeline checker makes an empty one to bind stage
  * SQL against (sql_check.c), so both see the same table. */
 extern const char pond_export_metadata_ddl[];

@@ -34,6 +34,7 @@ typedef struct pond_stage {
     char **patterns; /* NULL/0: the -p patterns */
     size_t npatterns;
     char *temporal;  /* NULL: none (or the --temporal given) */
+    char *capture_names; /* "site,res", checked; NULL: the --capture-names given, if any */
     pond_fs fs;
     /* custom_query */
     char *sql;

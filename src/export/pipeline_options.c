@@ -82,6 +82,7 @@ void pond_pipeline_free(pond_pipeline *pl)
             free(st->patterns[j]);
         free(st->patterns);
         free(st->temporal);
+        free(st->capture_names);
         free(st->sql);
         free(st->output_table);
         free(st->template_spec_path);

@@ -1,13 +1,13 @@
 /*
- * export/pipeline_yaml.c: loading and validating a pipeline file (--pipeline FILE, DESIGN.md
- * section 3).
+ * export/pipeline_yaml.c: loading and validating a pipeline file (--pipeline FILE; the
+ * format is in docs/templates.md).
  *
  * The whole file is checked before any stage runs, and every message is
  * "<file>:<line>:<column>: stage N 'name': what" at the node at fault:
  *   - shape: a mapping with a non-empty list 'stages'; each stage a mapping with a known
  *     'type' and only the keys of that type; strings where strings go, lists where lists go;
- *   - data_export: patterns compile, temporal is a valid level list, filesystem is data or
- *     control;
+ *   - data_export: patterns compile, temporal is a valid level list, capture_names a list of
+ *     names (export/capture_names.h), filesystem is data or control;
  *   - custom_query: output_table is an identifier, not export_metadata, not made twice;
  *   - template_processing: the template spec exists and loads (its own messages carry the
  *     spec's or the template's file:line:column), vars are {key, value} pairs;
@@ -29,6 +29,7 @@
 #include "export/pipeline.h"
 #include "export/sql_check.h"
 #include "export/sql_params.h"
+#include "export/capture_names.h"
 #include "export/temporal.h"
 #include "export/template_spec.h"
 #include "export/yaml_doc.h"
@@ -37,8 +38,9 @@
 #include "util/error.h"
 
 static const char *const top_keys[] = { "stages", NULL };
-static const char *const data_export_keys[] = { "name",     "type",       "patterns",
-                                                "temporal", "filesystem", NULL };
+static const char *const data_export_keys[] = { "name",       "type",          "patterns",
+                                                "temporal",   "capture_names", "filesystem",
+                                                NULL };
 static const char *const custom_query_keys[] = { "name", "type", "sql", "output_table", NULL };
 static const char *const template_keys[] = { "name", "type", "template_spec", "vars", NULL };
 static const char *const var_keys[] = { "key", "value", NULL };
@@ -91,6 +93,46 @@ done:
         duckdb_destroy_result(&res);
     pond_buf_free(&sql);
     pond_buf_free(&text);
+    return rc;
+}
+
+/* capture_names: [site, res]: a list of names, kept as "site,res" (export/capture_names.h). */
+static int load_capture_names(loader *L, yaml_node_t *n, pond_stage *st)
+{
+    int rc = POND_OK;
+    yaml_node_t *v;
+    pond_buf joined = POND_BUF_INIT;
+    size_t k, count;
+    const char *what = L->label.ptr;
+
+    if (!(v = pond_yaml_get(L->y, n, "capture_names", NULL)))
+        return POND_OK;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return pond_yaml_error(L->y, v, "%s: 'capture_names' must be a list of names, not %s",
+                               what, pond_yaml_kind(v));
+    k = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (k == 0)
+        return pond_yaml_error(L->y, v, "%s: 'capture_names' is empty (leave it out to write "
+                                        "captures as plain directories)", what);
+    for (size_t i = 0; i < k && rc == POND_OK; i++) {
+        yaml_node_t *item = pond_yaml_node(L->y, v->data.sequence.items.start[i]);
+        const char *name = pond_yaml_scalar(item);
+        if (!name || pond_yaml_is_null(item) || !*name || strchr(name, ',')) {
+            rc = pond_yaml_error(L->y, item, "%s: a capture name must be a name, not %s", what,
+                                 name && *name ? "a list joined by ','" : pond_yaml_kind(item));
+            goto done;
+        }
+        if ((rc = pond_buf_printf(&joined, "%s%s", i ? "," : "", name)) != POND_OK)
+            goto done;
+        if (pond_export__capture_names_check(joined.ptr, &count) != POND_OK) {
+            rc = pond_yaml_error(L->y, item, "%s: capture_names: %s", what, pond_error_last());
+            goto done;
+        }
+    }
+    if (!(st->capture_names = pond_buf_detach(&joined)))
+        rc = pond_error_oom();
+done:
+    pond_buf_free(&joined);
     return rc;
 }
 
@@ -147,6 +189,8 @@ static int load_data_export(loader *L, yaml_node_t *n, pond_stage *st)
             goto done;
         }
     }
+    if ((rc = load_capture_names(L, n, st)) != POND_OK)
+        goto done;
     if ((rc = pond_yaml_string(L->y, n, "filesystem", what, 0, &fs, &v)) != POND_OK)
         goto done;
     st->fs = POND_FS_DATA;

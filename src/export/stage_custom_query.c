@@ -1,5 +1,5 @@
 /*
- * export/stage_custom_query.c: the custom_query stage (DESIGN.md section 3).
+ * export/stage_custom_query.c: the custom_query stage (docs/export.md, docs/templates.md).
  *
  * Runs the stage's sql in the run's DuckDB and keeps the result as table output_table, which
  * later stages query like export_metadata.  The user's sql is SQL by design and runs as

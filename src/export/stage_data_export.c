@@ -1,5 +1,5 @@
 /*
- * export/stage_data_export.c: the data_export stage (DESIGN.md section 3).
+ * export/stage_data_export.c: the data_export stage (docs/export.md).
  *
  * Three passes, so that nothing is written before every problem that can be seen up front has
  * been seen:
@@ -34,6 +34,7 @@
 #include "export/pipeline.h"
 #include "export/progress.h"
 #include "export/sql_params.h"
+#include "export/capture_names.h"
 #include "export/temporal.h"
 #include "util/fs.h"
 
@@ -84,6 +85,7 @@ typedef struct stage_state {
     int has_start, has_end;
     int64_t start_us, end_us;
     pond_temporal_windows *windows;
+    const char *capture_names; /* checked "site,res", or NULL */
     long fail_after; /* test hook; -1 = off */
     size_t files, matches_done, nmatches;
     int64_t rows;
@@ -240,23 +242,17 @@ done:
 
 /* ---- plan -------------------------------------------------------------------------------- */
 
-/* The output of m relative to DIR (DESIGN.md section 3). */
-static int output_rel(match *m, pond_buf *rel)
+/* The output of m relative to DIR: its capture directories (export/capture_names.c), or
+ * without captures its parent path and name without extension; a data file's own name
+ * below that. */
+static int output_rel(const stage_state *s, match *m, pond_buf *rel)
 {
     int rc = POND_OK;
     const char *name = strrchr(m->path, '/') + 1;
 
     pond_buf_clear(rel);
-    if (m->caps.n) {
-        for (size_t i = 0; i < m->caps.n && rc == POND_OK; i++) {
-            const char *c = m->caps.v[i];
-            if (!*c || strcmp(c, ".") == 0 || strcmp(c, "..") == 0 || strchr(c, '/'))
-                return pond_error_set(POND_EINVALID,
-                                      "'%s' (pattern '%s'): capture %zu is '%s', which cannot "
-                                      "name an output directory",
-                                      m->path, m->pattern, i, c);
-            rc = pond_buf_printf(rel, "%s%s", i ? "/" : "", c);
-        }
+    if (m->caps.n || s->capture_names) {
+        rc = pond_export__capture_dirs(rel, s->capture_names, &m->caps, m->path, m->pattern);
     } else {
         const char *dot = strrchr(name, '.');
         size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
@@ -344,7 +340,7 @@ static int plan_one(stage_state *s, match *m)
             goto done;
         }
     }
-    if ((rc = output_rel(m, &rel)) != POND_OK)
+    if ((rc = output_rel(s, m, &rel)) != POND_OK)
         goto done;
     if ((rc = pond_export_ctx_claim_output(s->ctx, rel.ptr, m->type != POND_ENTRY_DATA, m->path,
                                            &staged)) != POND_OK)
@@ -933,10 +929,12 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
     size_t npatterns = st->npatterns;
     const char *temporal = st->temporal ? st->temporal : opts->temporal;
     const char *fail_env = getenv("POND_TEST_FAIL_AFTER_FILES");
+    size_t ncapture_names;
 
     s.ctx = ctx;
     s.opts = opts;
     s.stage_no = stage_no;
+    s.capture_names = st->capture_names ? st->capture_names : opts->capture_names;
     s.fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
     if (!npatterns) {
         patterns = opts->patterns;
@@ -946,6 +944,9 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         return pond_error_set(POND_EINVALID, "no pattern to export (use -p PATTERN)");
     if (temporal && (rc = pond_temporal_parse(&s.nlevels, temporal)) != POND_OK)
         return rc;
+    if (s.capture_names &&
+        (rc = pond_export__capture_names_check(s.capture_names, &ncapture_names)) != POND_OK)
+        return pond_error_wrap(rc, "--capture-names");
     if (opts->start_time && (rc = pond_time_parse(&s.start_us, opts->start_time)) != POND_OK)
         return pond_error_wrap(rc, "--start-time");
     if (opts->end_time && (rc = pond_time_parse(&s.end_us, opts->end_time)) != POND_OK)

@@ -1,5 +1,5 @@
 /*
- * export/stage_template.c: the template_processing stage (DESIGN.md section 3).
+ * export/stage_template.c: the template_processing stage (docs/export.md, docs/templates.md).
  *
  * For each collection of the stage's spec:
  *   1. its export_metadata rows: pattern = in_pattern (bound), written by earlier stages

@@ -1,5 +1,5 @@
 /*
- * export/template_spec.c: loading a template spec (template_spec.h, DESIGN.md section 3).
+ * export/template_spec.c: loading a template spec (template_spec.h; docs/templates.md).
  *
  * The whole file is checked before anything is used: the shape (a mapping with a list of
  * collections, each a mapping of known keys with string values), each in_pattern compiles,

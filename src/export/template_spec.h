@@ -1,5 +1,5 @@
 /*
- * export/template_spec.h: a template spec (YAML) and its collections (DESIGN.md section 3).
+ * export/template_spec.h: a template spec (YAML) and its collections (docs/templates.md).
  *
  *   collections:
  *     - name: site pages

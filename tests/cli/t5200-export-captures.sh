@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t5200-export-captures: where matches go (DESIGN.md section 3) and what export_metadata says
+# t5200-export-captures: where matches go (docs/export.md) and what export_metadata says
 # about their captures: '*' inside a name, several '*' in one name, '**' at several depths,
 # patterns without wildcards, several -p, names with a single quote, '%' and spaces.
 . "$(dirname "$0")/lib.sh"

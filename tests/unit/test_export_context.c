@@ -237,7 +237,7 @@ TEST(metadata_and_dump)
     CHECK(query_int(con, "SELECT count(*) FROM export_metadata WHERE capture_group = -1 AND "
                          "capture_value = '' AND start_time IS NULL AND row_count IS NULL AND "
                          "export_stage = 2 AND source_path IS NULL") == 1);
-    /* The eight columns of DESIGN.md, in order, with their types and nullability. */
+    /* The eight columns of docs/export.md, in order, with their types and nullability. */
     CHECK(query_int(con,
                     "SELECT count(*) FROM (SELECT string_agg(column_name || ' ' || data_type || "
                     "' ' || is_nullable, ', ' ORDER BY ordinal_position) AS s FROM "
