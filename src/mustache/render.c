@@ -15,7 +15,9 @@
  * Every descent into a section, inverted section, partial, parent or block counts one level;
  * past POND_MUSTACHE_MAX_DEPTH the render stops with "nested too deep" at the tag that went
  * too far, which ends a partial that includes itself forever, or a block whose override holds
- * a block of the same name, before the stack does.
+ * a block of the same name, before the stack does.  Every node visited counts one step, and
+ * the steps and the bytes written are bounded too (POND_MUSTACHE_MAX_STEPS, _MAX_OUTPUT), so
+ * sections that repeat each other's lists cannot run for ever within the depth limit.
  *
  * Values: strings as they are, integers in decimal, reals in the shortest form that reads
  * back to the same double, true/false as words, null and missing names as nothing, arrays
@@ -49,6 +51,8 @@ typedef struct renderer {
     size_t ind_base; /* steps below this do not apply (inside a partial that is not standalone) */
     const override_scope *ov;
     int depth; /* levels entered (see descend()) */
+    size_t steps; /* nodes visited, against POND_MUSTACHE_MAX_STEPS */
+    size_t out_start; /* out->len when the render began */
     pond_buf line; /* scratch for re-indenting one line's blanks */
 } renderer;
 
@@ -347,11 +351,32 @@ static int render_block(renderer *r, const mustache_node *b)
     return rc;
 }
 
+/* Count one step at n and refuse a render that has done or written too much.  Only tags are
+ * checked (text nodes carry no origin); text between two tags is bounded by the template. */
+static int within_budget(renderer *r, const mustache_node *n)
+{
+    r->steps++;
+    if (n->type == MN_TEXT || n->type == MN_LINE)
+        return POND_OK;
+    if (r->steps > POND_MUSTACHE_MAX_STEPS)
+        return pond_error_set(POND_EINVALID,
+                              "%s:%d:%d: too much to render (more than %d template steps: "
+                              "sections repeat each other's lists too often)",
+                              n->origin, n->line, n->col, POND_MUSTACHE_MAX_STEPS);
+    if (r->out->len - r->out_start > POND_MUSTACHE_MAX_OUTPUT)
+        return pond_error_set(POND_EINVALID,
+                              "%s:%d:%d: too much to render (the output is over %u MiB)",
+                              n->origin, n->line, n->col, POND_MUSTACHE_MAX_OUTPUT >> 20);
+    return POND_OK;
+}
+
 static int render_list(renderer *r, const mustache_list *l, size_t from)
 {
     int rc = POND_OK;
     for (size_t i = from; i < l->n && !rc; i++) {
         const mustache_node *n = &l->v[i];
+        if ((rc = within_budget(r, n)))
+            break;
         switch (n->type) {
         case MN_TEXT:
             rc = pond_buf_put(r->out, n->text, n->len);
@@ -380,7 +405,7 @@ static int render_list(renderer *r, const mustache_list *l, size_t from)
 
 int mustache__render(pond_mustache *t, const mustache_tpl *tpl, json_t *context, pond_buf *out)
 {
-    renderer r = {.t = t, .out = out, .line = POND_BUF_INIT};
+    renderer r = {.t = t, .out = out, .out_start = out->len, .line = POND_BUF_INIT};
     size_t len = out->len;
     int rc = push_ctx(&r, context);
     if (!rc)

@@ -201,6 +201,42 @@ TEST(columns_are_right_on_long_lines)
     free(src);
 }
 
+TEST(sections_repeating_each_others_lists_are_stopped)
+{
+    /* 20 sections over one 10-item list found again in every scope: 10^20 repetitions within
+     * the depth limit.  The render stops at the step budget, at a tag of the template. */
+    char *src = nest("{{#a}}", 20, "x", "{{/a}}");
+    char *got = run(src, "{\"a\": [1,2,3,4,5,6,7,8,9,10]}", "{}");
+    CHECK(strncmp(got, "error: page:1:", 14) == 0);
+    CHECK(strstr(got, "too much to render (more than 50000000 template steps") != NULL);
+    free(got);
+    free(src);
+    /* Few steps but a huge output: 4 levels over a list of 100 items of a 100 KiB string. */
+    char *big = malloc(100 * 1024 + 1);
+    memset(big, 'y', 100 * 1024);
+    big[100 * 1024] = 0;
+    pond_buf data = POND_BUF_INIT;
+    pond_buf_puts(&data, "{\"s\": \"");
+    pond_buf_puts(&data, big);
+    pond_buf_puts(&data, "\", \"a\": [");
+    for (int i = 0; i < 100; i++)
+        pond_buf_puts(&data, i ? ",1" : "1");
+    pond_buf_puts(&data, "]}");
+    src = nest("{{#a}}", 4, "{{s}}", "{{/a}}");
+    got = run(src, data.ptr, "{}");
+    CHECK(strstr(got, "too much to render (the output is over 256 MiB)") != NULL);
+    free(got);
+    free(src);
+    /* Under both bounds, the same shape renders. */
+    src = nest("{{#a}}", 3, "x", "{{/a}}");
+    got = run(src, "{\"a\": [1,2,3,4,5,6,7,8,9,10]}", "{}");
+    CHECK(strlen(got) == 1000);
+    free(got);
+    free(src);
+    pond_buf_free(&data);
+    free(big);
+}
+
 int main(void)
 {
     RUN(block_override_holding_a_block_of_its_own_name);
@@ -211,5 +247,6 @@ int main(void)
     RUN(depth_counts_on_through_partials);
     RUN(long_chain_of_partials_preloads_and_is_refused_at_render);
     RUN(columns_are_right_on_long_lines);
+    RUN(sections_repeating_each_others_lists_are_stopped);
     return check_done();
 }
