@@ -9,6 +9,7 @@
  * two threads at once.
  */
 #include "mustache/mustache_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +67,9 @@ int mustache__get_partial(pond_mustache *t, const char *name, const mustache_tpl
     src = t->loader(name, &origin, t->loader_ctx);
     if (src && (rc = mustache__parse(&tpl, src, origin ? origin : name)))
         goto done;
-    if (t->ncache == t->capcache) {
-        size_t cap = t->capcache ? 2 * t->capcache : 8;
-        cache_entry *v = realloc(t->cache, cap * sizeof *v);
-        if (!v) {
-            rc = pond_error_oom();
-            goto done;
-        }
-        t->cache = v;
-        t->capcache = cap;
+    if (POND_GROW(t->cache, t->ncache, t->capcache)) {
+        rc = POND_ENOMEM;
+        goto done;
     }
     if (!(key = strdup(name))) {
         rc = pond_error_oom();

@@ -14,6 +14,7 @@
  * partials parse exactly once.
  */
 #include "mustache/mustache_int.h"
+#include "util/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -127,14 +128,8 @@ static const char *find(const char *s, const char *end, const char *what, size_t
 
 static token *new_token(parser *p)
 {
-    if (p->ntok == p->captok) {
-        size_t cap = p->captok ? 2 * p->captok : 64;
-        token *v = realloc(p->tok, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        p->tok = v;
-        p->captok = cap;
-    }
+    if (POND_GROW(p->tok, p->ntok, p->captok))
+        return NULL;
     token *t = &p->tok[p->ntok++];
     memset(t, 0, sizeof *t);
     return t;
@@ -351,14 +346,8 @@ static void node_free(mustache_node *n)
 
 static mustache_node *list_add(mustache_list *l, mustache_node_type type)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        mustache_node *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (POND_GROW(l->v, l->n, l->cap))
+        return NULL;
     mustache_node *n = &l->v[l->n++];
     memset(n, 0, sizeof *n);
     n->type = type;

@@ -26,6 +26,7 @@
  * other value once.
  */
 #include "mustache/mustache_int.h"
+#include "util/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,14 +72,8 @@ static int descend(renderer *r, const mustache_node *n, const mustache_list *l, 
 
 static int push_ctx(renderer *r, json_t *v)
 {
-    if (r->nctx == r->capctx) {
-        size_t cap = r->capctx ? 2 * r->capctx : 16;
-        json_t **p = realloc(r->ctx, cap * sizeof *p);
-        if (!p)
-            return pond_error_oom();
-        r->ctx = p;
-        r->capctx = cap;
-    }
+    if (POND_GROW(r->ctx, r->nctx, r->capctx))
+        return POND_ENOMEM;
     r->ctx[r->nctx++] = v;
     return POND_OK;
 }
@@ -88,14 +83,8 @@ static int push_indent(renderer *r, const char *strip, size_t strip_len, const c
 {
     if (!strip_len && !add_len)
         return POND_OK; /* a no-op step; callers restore nind, so skipping it is safe */
-    if (r->nind == r->capind) {
-        size_t cap = r->capind ? 2 * r->capind : 16;
-        indent_step *p = realloc(r->ind, cap * sizeof *p);
-        if (!p)
-            return pond_error_oom();
-        r->ind = p;
-        r->capind = cap;
-    }
+    if (POND_GROW(r->ind, r->nind, r->capind))
+        return POND_ENOMEM;
     r->ind[r->nind++] = (indent_step){strip, add, strip_len, add_len};
     return POND_OK;
 }

@@ -8,6 +8,7 @@
  * does not follow them.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,14 +49,8 @@ static void walk_free(walk *w)
 
 static int grow_matches(walk *w)
 {
-    if (w->n == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 16;
-        match *nv = realloc(w->v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        w->v = nv;
-        w->cap = ncap;
-    }
+    if (POND_GROW(w->v, w->n, w->cap))
+        return POND_ENOMEM;
     return POND_OK;
 }
 
@@ -77,14 +72,8 @@ static int add_node(walk *w, store_stmt *st)
 {
     int rc;
 
-    if (w->nnodes == w->capnodes) {
-        size_t ncap = w->capnodes ? w->capnodes * 2 : 4;
-        store_entry *nv = realloc(w->nodes, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        w->nodes = nv;
-        w->capnodes = ncap;
-    }
+    if (POND_GROW(w->nodes, w->nnodes, w->capnodes))
+        return POND_ENOMEM;
     if ((rc = store_entry_from_row(st, 0, &w->nodes[w->nnodes])) < 0)
         return rc;
     w->nnodes++;
@@ -117,14 +106,9 @@ static int ancestor_node(walk *w)
         rc = POND_ENOTFOUND;
     }
     if (rc == POND_OK && e.type == POND_ENTRY_DYNAMIC && strcmp(e.path, w->prefix.ptr) != 0) {
-        if (w->nnodes == w->capnodes) {
-            store_entry *nv = realloc(w->nodes, (w->capnodes + 4) * sizeof *nv);
-            if (!nv) {
-                rc = pond_error_oom();
-                goto done;
-            }
-            w->nodes = nv;
-            w->capnodes += 4;
+        if (POND_GROW(w->nodes, w->nnodes, w->capnodes)) {
+            rc = POND_ENOMEM;
+            goto done;
         }
         w->nodes[w->nnodes++] = e;
         memset(&e, 0, sizeof e);
