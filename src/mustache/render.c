@@ -20,7 +20,7 @@
  * sections that repeat each other's lists cannot run for ever within the depth limit.
  *
  * Values: strings as they are, integers in decimal, reals in the shortest form that reads
- * back to the same double, true/false as words, null and missing names as nothing, arrays
+ * back to the same double (plain decimal unless tiny or huge), true/false as words, null and missing names as nothing, arrays
  * and objects as compact JSON.  {{name}} escapes & < > " for HTML.  Sections skip false,
  * null, missing names, [] and ""; they repeat over the items of a non-empty array and push any
  * other value once.
@@ -158,14 +158,26 @@ static int truthy(const json_t *v)
     return 1;
 }
 
-/* The shortest %g form that reads back as d (1.210 -> "1.21"). */
+/* The shortest form that reads back as d (1.210 -> "1.21"), in plain decimal where a reader
+ * expects it, as JavaScript prints numbers: 1e-7 <= |d| < 1e21 (100.0 -> "100", where %g alone
+ * would give "1e+02", which an SVG coordinate or a table cell cannot use); beyond that range
+ * the %g exponent form ("1e+100"). */
 static int put_real(pond_buf *b, double d)
 {
-    char s[40];
+    char s[80];
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(s, sizeof s, "%.*g", prec, d);
         if (strtod(s, NULL) == d)
             break;
+    }
+    double mag = d < 0 ? -d : d;
+    if (strchr(s, 'e') && mag >= 1e-7 && mag < 1e21) {
+        /* at most 17 significant digits from 1e-7: 7 + 16 decimals */
+        for (int decimals = 0; decimals <= 23; decimals++) {
+            snprintf(s, sizeof s, "%.*f", decimals, d);
+            if (strtod(s, NULL) == d)
+                break;
+        }
     }
     return pond_buf_puts(b, s);
 }
