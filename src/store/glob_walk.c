@@ -122,7 +122,7 @@ done:
 }
 
 /* Add the entries of dynamic node (not itself a match) that match. */
-static int expand_node(walk *w, store_entry *node, size_t first_match)
+static int expand_node(walk *w, store_entry *node)
 {
     store_entry *v = NULL;
     size_t n = 0, i;
@@ -130,11 +130,17 @@ static int expand_node(walk *w, store_entry *node, size_t first_match)
 
     if ((rc = store_dynamic_expand(w->p, node, NULL, &v, &n)) < 0)
         return rc;
+    /* node may be an item of w->v, which grow_matches moves: keep its path aside. */
+    char *self = strdup(node->path);
+    if (!self) {
+        store_dynamic_entries_free(v, n);
+        return pond_error_oom();
+    }
     for (i = 0; i < n && rc == POND_OK; i++) {
         pond_captures caps = POND_CAPTURES_INIT;
         int m;
 
-        if (strcmp(v[i].path, node->path) == 0) {
+        if (strcmp(v[i].path, self) == 0) {
             /* the node itself: a match already filled by expand_matched */
             continue;
         }
@@ -154,7 +160,7 @@ static int expand_node(walk *w, store_entry *node, size_t first_match)
         w->v[w->n].caps = caps;
         w->n++;
     }
-    (void)first_match;
+    free(self);
     store_dynamic_entries_free(v, n);
     return rc;
 }
@@ -196,10 +202,10 @@ static int expand_dynamic(walk *w)
         if ((rc = store_dynamic_self(w->p, e)) < 0)
             break;
         if (e->reads_as == POND_ENTRY_DIR && pond_glob_may_descend(w->g, e->path))
-            rc = expand_node(w, e, n0);
+            rc = expand_node(w, e);
     }
     for (i = 0; i < w->nnodes && rc == POND_OK; i++)
-        rc = expand_node(w, &w->nodes[i], n0);
+        rc = expand_node(w, &w->nodes[i]);
     if (rc == POND_OK && w->n > n0)
         qsort(w->v, w->n, sizeof *w->v, cmp_match);
     return rc;
