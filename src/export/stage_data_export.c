@@ -35,6 +35,8 @@
 #include "export/progress.h"
 #include "export/sql_params.h"
 #include "export/capture_names.h"
+#include "export/manifest.h"
+#include "export/sha256_text.h"
 #include "export/temporal.h"
 #include "util/fs.h"
 
@@ -67,6 +69,9 @@ typedef struct match {
                        place of files; its schema is asked of DuckDB at plan */
     char *rel; /* output, relative to DIR: a directory, or the file for file:data */
     int64_t rows, bytes; /* of the files read, for progress: rows (table, series), bytes (data) */
+    pond_manifest_version *versions; /* of files, for the manifest */
+    char schemas_sha256[65]; /* the versions' schemas, each that differs from the one before */
+    char inputs_sha256[65];  /* a dynamic match: its relation; else "" */
 } match;
 
 typedef struct collect_state {
@@ -91,6 +96,9 @@ typedef struct stage_state {
     int64_t rows;
     duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
     size_t work_seq; /* staging/work/<n>: where the next partitioned COPY writes */
+    json_t *options; /* what shapes every output of the stage (the manifest's options) */
+    pond_manifest_output *entry; /* the manifest entry of the match being written */
+    size_t kept, kept_files; /* --update: outputs and files kept as they are */
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -108,6 +116,7 @@ static void match_clear(match *m)
     free(m->data_sha256);
     free(m->relation);
     free(m->rel);
+    free(m->versions);
 }
 
 /* Look through one version's schema JSON for the timestamp column and level-named columns. */
@@ -151,6 +160,7 @@ static int collect_one(const pond_entry_info *e, void *arg)
     match *m;
     size_t from, n;
     int rc = POND_OK;
+    pond_buf schemas = POND_BUF_INIT;
 
     if (e->type == POND_ENTRY_DIR || e->type == POND_ENTRY_SYMLINK) {
         cs->skipped++;
@@ -198,7 +208,8 @@ static int collect_one(const pond_entry_info *e, void *arg)
     /* A series reads every version; a table or data file its newest. */
     n = m->relation ? 0 : e->nversions; /* a dynamic node's versions are its config */
     from = (e->type == POND_ENTRY_SERIES || n == 0) ? 0 : n - 1;
-    if (n > from && !(m->files = calloc(n - from, sizeof *m->files))) {
+    if (n > from && (!(m->files = calloc(n - from, sizeof *m->files)) ||
+                     !(m->versions = calloc(n - from, sizeof *m->versions)))) {
         rc = pond_error_oom();
         goto done;
     }
@@ -217,6 +228,16 @@ static int collect_one(const pond_entry_info *e, void *arg)
             rc = pond_error_oom();
             goto done;
         }
+        pond_manifest_version *mv = &m->versions[m->nfiles];
+        mv->version = v->version;
+        snprintf(mv->sha256, sizeof mv->sha256, "%s", v->sha256 ? v->sha256 : "");
+        mv->has_time = v->has_time;
+        mv->min_us = v->min_time;
+        mv->max_us = v->max_time;
+        if (v->schema && (i == from || !e->versions[i - 1].schema ||
+                          strcmp(v->schema, e->versions[i - 1].schema) != 0) &&
+            (rc = pond_buf_put(&schemas, v->schema, strlen(v->schema) + 1)) != POND_OK)
+            goto done;
         m->nfiles++;
         if (e->type == POND_ENTRY_DATA)
             m->bytes += v->size;
@@ -235,7 +256,12 @@ static int collect_one(const pond_entry_info *e, void *arg)
                          strcmp(v->schema, e->versions[from].schema) != 0))
             m->mixed_schemas = 1;
     }
+    if (rc == POND_OK && schemas.len)
+        rc = pond_export__sha256_hex(schemas.ptr, schemas.len, m->schemas_sha256);
+    if (rc == POND_OK && m->relation)
+        rc = pond_export__sha256_hex(m->relation, strlen(m->relation), m->inputs_sha256);
 done:
+    pond_buf_free(&schemas);
     cs->rc = rc;
     return rc != POND_OK;
 }
@@ -576,6 +602,58 @@ static int record(stage_state *s, const match *m, const char *file_path, int has
     return pond_export_ctx_record(s->ctx, &r);
 }
 
+/* The file name of file_path within m's output ("" for a data file, which is the output). */
+static const char *name_in_output(const match *m, const char *file_path)
+{
+    size_t n = strlen(m->rel);
+    return file_path[n] == '/' ? file_path + n + 1 : file_path + n;
+}
+
+/* A written file: its export_metadata rows and its entry in the manifest (partition key kf
+ * when partitioned, NULL else). */
+static int record_written(stage_state *s, const match *m, const char *file_path,
+                          const pond_written_file *kf, int has_window, int64_t start_ms,
+                          int64_t end_ms, int has_rows, int64_t rows)
+{
+    pond_manifest_file f = {0};
+    int rc = record(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows);
+    if (rc != POND_OK || !s->entry)
+        return rc;
+    f.name = (char *)name_in_output(m, file_path);
+    f.key_ok = kf && kf->key_ok;
+    f.key = kf ? kf->key : 0;
+    f.has_window = has_window;
+    f.start_ms = start_ms;
+    f.end_ms = end_ms;
+    f.has_rows = has_rows;
+    f.rows = rows;
+    if (m->type == POND_ENTRY_DATA && m->data_sha256)
+        snprintf(f.sha256, sizeof f.sha256, "%s", m->data_sha256);
+    return pond_manifest_add_file(s->entry, &f);
+}
+
+static const char *kind_of(const match *m)
+{
+    return m->type == POND_ENTRY_DATA ? "data" : m->type == POND_ENTRY_SERIES ? "series" : "table";
+}
+
+/* m's entry in the run's manifest, without files (record_written adds them): s->entry. */
+static int begin_entry(stage_state *s, const match *m)
+{
+    json_t *opts = json_deep_copy(s->options);
+    pond_manifest_output *o;
+    int rc = pond_manifest_add_output(pond_export_ctx_manifest(s->ctx), m->rel, kind_of(m),
+                                      s->stage_no, m->pattern, m->path, opts, &o);
+    if (rc != POND_OK)
+        return rc;
+    memcpy(o->inputs_sha256, m->inputs_sha256, sizeof o->inputs_sha256);
+    memcpy(o->schemas_sha256, m->schemas_sha256, sizeof o->schemas_sha256);
+    for (size_t i = 0; i < m->nfiles && rc == POND_OK; i++)
+        rc = pond_manifest_add_version(o, &m->versions[i]);
+    s->entry = o;
+    return rc;
+}
+
 static int write_data(stage_state *s, const match *m)
 {
     int rc;
@@ -596,7 +674,7 @@ static int write_data(stage_state *s, const match *m)
                                                       .content_path = m->files[0] },
                                 staged.ptr)) == POND_OK) {
         s->files++;
-        rc = record(s, m, m->rel, 0, 0, 0, 0, 0);
+        rc = record_written(s, m, m->rel, NULL, 0, 0, 0, 0, 0);
     }
     pond_buf_free(&staged);
     return rc;
@@ -805,10 +883,10 @@ static int write_table(stage_state *s, const match *m)
             int64_t ws = 0, we = 0;
             if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
                 goto done;
-            rc = record(s, m, file_path.ptr, f->key_ok, ws, we, 1, f->rows);
+            rc = record_written(s, m, file_path.ptr, f, f->key_ok, ws, we, 1, f->rows);
         } else {
-            rc = record(s, m, file_path.ptr, has_range && f->rows > 0, first_ms, last_ms, 1,
-                        f->rows);
+            rc = record_written(s, m, file_path.ptr, NULL, has_range && f->rows > 0, first_ms,
+                                last_ms, 1, f->rows);
         }
         if (rc != POND_OK)
             goto done;
@@ -953,6 +1031,16 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         return pond_error_wrap(rc, "--end-time");
     s.has_start = opts->start_time != NULL;
     s.has_end = opts->end_time != NULL;
+    s.options = json_pack("{s:o, s:s, s:o, s:o, s:o, s:s}", "temporal",
+                          temporal ? json_string(temporal) : json_null(), "timezone",
+                          opts->timezone ? opts->timezone : "UTC", "start_time",
+                          opts->start_time ? json_string(opts->start_time) : json_null(),
+                          "end_time", opts->end_time ? json_string(opts->end_time) : json_null(),
+                          "capture_names",
+                          s.capture_names ? json_string(s.capture_names) : json_null(), "fs",
+                          st->fs == POND_FS_CONTROL ? "control" : "data");
+    if (!s.options)
+        return pond_error_oom();
 
     /* 1. collect */
     for (size_t i = 0; i < npatterns; i++) {
@@ -997,6 +1085,8 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         if ((rc = pond_export_progress_source(pond_export_ctx_progress(ctx), m->path,
                                               m->rows)) != POND_OK)
             goto done;
+        if ((rc = begin_entry(&s, m)) != POND_OK)
+            goto done;
         if (m->type == POND_ENTRY_DATA)
             rc = write_data(&s, m);
         else if (pond_export_ctx_dry_run(ctx))
@@ -1017,6 +1107,7 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
                         s.files == 1 ? "" : "s", (long long)s.rows, cs.n,
                         cs.n == 1 ? "" : "es");
 done:
+    json_decref(s.options);
     pond_temporal_windows_free(s.windows);
     if (s.set_ts) {
         duckdb_result res;
