@@ -77,7 +77,7 @@ static void str_list_free(str_list *l)
 }
 
 /* One reversible step of the commit. */
-typedef enum { STEP_MKDIR, STEP_BACKUP, STEP_MOVE } step_kind;
+typedef enum { STEP_MKDIR, STEP_BACKUP, STEP_MOVE, STEP_RMDIR } step_kind;
 typedef struct step {
     step_kind kind;
     char *a; /* MKDIR: the directory; BACKUP: the final path; MOVE: the staged path */
@@ -938,6 +938,9 @@ static void roll_back(step *steps, size_t n)
         case STEP_MKDIR:
             rmdir(steps[i].a);
             break;
+        case STEP_RMDIR:
+            mkdir(steps[i].a, 0777);
+            break;
         }
     }
 }
@@ -1058,15 +1061,33 @@ static int install(committer *c, const char *rel, int may_replace)
     return POND_OK;
 }
 
-/* DIR/rel removed (moved aside; dropped with the staging directory after the commit). */
+/* DIR/rel removed (moved aside; dropped with the staging directory after the commit), and
+ * the directories above it that this leaves empty, journalled. */
 static int remove_output(committer *c, const char *rel)
 {
+    pond_export_ctx *ctx = c->ctx;
     int rc;
     if ((rc = set_paths(c, rel)) != POND_OK || !pond_fs_exists(c->final.ptr))
         return rc;
     if ((rc = hooks(c)) != POND_OK || (rc = move_aside(c)) != POND_OK)
         return rc;
     c->moves++;
+    size_t top = strlen(ctx->dir);
+    char *slash;
+    while ((slash = strrchr(c->final.ptr, '/')) != NULL && (size_t)(slash - c->final.ptr) > top) {
+        *slash = '\0';
+        if (pond_fs_dir_is_empty(c->final.ptr) != 1)
+            break;
+        if ((rc = pond_journal_append(ctx->journal, 'R', c->final.ptr, NULL)) != POND_OK)
+            return rc;
+        if (rmdir(c->final.ptr) != 0)
+            return pond_error_set(POND_ERROR, "cannot remove directory '%s': %s", c->final.ptr,
+                                  strerror(errno));
+        if ((rc = push_step(&c->steps, &c->nsteps, STEP_RMDIR, c->final.ptr, NULL)) != POND_OK) {
+            mkdir(c->final.ptr, 0777);
+            return rc;
+        }
+    }
     return POND_OK;
 }
 
