@@ -874,6 +874,21 @@ int pond_export_ctx_remove(pond_export_ctx *ctx, const char *rel)
     return str_list_push(&ctx->removes, rel);
 }
 
+/* 1 when DIR's manifest has exactly the bytes of the staged one. */
+static int same_file_bytes(pond_export_ctx *ctx, const char *staged)
+{
+    pond_buf a = POND_BUF_INIT, b = POND_BUF_INIT, final = POND_BUF_INIT;
+    int same = pond_buf_printf(&final, "%s/" POND_MANIFEST_NAME, ctx->dir) == POND_OK &&
+               pond_fs_read_file(final.ptr, &a) == POND_OK &&
+               pond_fs_read_file(staged, &b) == POND_OK && a.len == b.len &&
+               memcmp(a.ptr, b.ptr, a.len) == 0;
+    pond_error_clear();
+    pond_buf_free(&a);
+    pond_buf_free(&b);
+    pond_buf_free(&final);
+    return same;
+}
+
 int pond_export_ctx_finish_manifest(pond_export_ctx *ctx, size_t *removed)
 {
     int rc = POND_OK;
@@ -898,7 +913,9 @@ int pond_export_ctx_finish_manifest(pond_export_ctx *ctx, size_t *removed)
     if ((rc = pond_buf_printf(&path, "%s/" POND_MANIFEST_NAME, ctx->out)) != POND_OK ||
         (rc = pond_manifest_write(&ctx->manifest, path.ptr)) != POND_OK)
         goto done;
-    ctx->manifest_staged = 1;
+    ctx->manifest_staged = !same_file_bytes(ctx, path.ptr);
+    if (!ctx->manifest_staged)
+        unlink(path.ptr); /* the same manifest is there already: DIR is left untouched */
 done:
     pond_buf_free(&path);
     return rc;

@@ -634,10 +634,12 @@ static int check_fail_hook(stage_state *s)
     return POND_OK;
 }
 
-static int record(stage_state *s, const match *m, const char *file_path, int has_window,
-                  int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
+/* m's export_metadata rows for file_path; kept: a file --update keeps (written false). */
+static int record_file(stage_state *s, const match *m, const char *file_path, int has_window,
+                       int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows, int kept)
 {
     pond_export_record r = {0};
+    r.kept = kept;
     r.pattern = m->pattern;
     r.caps = &m->caps;
     r.file_path = file_path;
@@ -649,6 +651,12 @@ static int record(stage_state *s, const match *m, const char *file_path, int has
     r.stage = s->stage_no;
     r.source = m->path;
     return pond_export_ctx_record(s->ctx, &r);
+}
+
+static int record(stage_state *s, const match *m, const char *file_path, int has_window,
+                  int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
+{
+    return record_file(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows, 0);
 }
 
 /* The file name of file_path within m's output ("" for a data file, which is the output). */
@@ -984,23 +992,12 @@ static int dry_run_table(stage_state *s, const match *m);
 static int keep_file(stage_state *s, const match *m, const pond_manifest_file *f)
 {
     pond_buf path = POND_BUF_INIT;
-    pond_export_record r = {0};
     int rc;
 
     if ((rc = pond_buf_printf(&path, "%s%s%s", m->rel, *f->name ? "/" : "", f->name)) != POND_OK)
         goto done;
-    r.pattern = m->pattern;
-    r.caps = &m->caps;
-    r.file_path = path.ptr;
-    r.has_start = r.has_end = f->has_window;
-    r.start_time = f->start_ms;
-    r.end_time = f->end_ms;
-    r.has_row_count = f->has_rows;
-    r.row_count = f->rows;
-    r.stage = s->stage_no;
-    r.source = m->path;
-    r.kept = 1;
-    if ((rc = pond_export_ctx_record(s->ctx, &r)) == POND_OK)
+    if ((rc = record_file(s, m, path.ptr, f->has_window, f->start_ms, f->end_ms, f->has_rows,
+                          f->rows, 1)) == POND_OK)
         rc = pond_manifest_add_file(s->entry, f);
     s->kept_files++;
 done:

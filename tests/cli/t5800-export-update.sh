@@ -40,8 +40,10 @@ expect_fail 1 "use --update to bring it up to date, or --overwrite to replace it
 upd=(export -p '/sites/*/res=1m.series' -d "$D" --capture-names site --temporal year,month,day --update)
 # --- unchanged pond: nothing written -----------------------------------------------------------
 S0=$(stats "$D")
+M0=$(stat -c '%i %Y' "$D/.pond-export.json")
 sleep 1.1 # mtimes would show a rewrite
 expect_ok pond "${upd[@]}" --dump-tables "$TMP/t0"
+check_eq "unchanged: the manifest is not even replaced" "$M0" "$(stat -c '%i %Y' "$D/.pond-export.json")"
 check_contains "unchanged: says it wrote nothing" "$(cat "$ERR")" "wrote 0 files"
 check_contains "unchanged: and kept every file" "$(cat "$ERR")" "kept 6 files unchanged (2 outputs whole"
 check_eq "unchanged: every file keeps inode, mtime and bytes" "$S0" "$(stats "$D")"
@@ -102,6 +104,22 @@ check_eq "removed series: B's files are gone, A's are kept as they were" \
     "$(echo "$R0" | grep '^./sites/A/')" "$(stats "$R")"
 check_eq "removed series: its directory is gone" 0 "$([ -e "$R/sites/B" ] && echo 1 || echo 0)"
 check_eq "removed series: not in the manifest" "" "$(grep '/sites/B/' "$R/.pond-export.json" || true)"
+R1=$(stats "$R")
+expect_ok pond export -p /sites/B/res=1m.series -d "$R" --temporal year,month,day --update --dry-run
+check_contains "dry run: names the output it would remove" "$(cat "$ERR")" "would remove $R/sites/A/res=1m"
+check_contains "…and counts it" "$(cat "$ERR")" "would remove 1 output no longer made"
+check_eq "…and removes nothing" "$R1" "$(stats "$R")"
+
+# --- another time zone: the dirty day is the local one ------------------------------------------
+Z=$TMP/la
+la=(export -p /sites/A/res=1m.series -d "$Z" --temporal year,month,day --timezone America/Los_Angeles)
+expect_ok pond "${la[@]}"
+Z0=$(stats "$Z")
+printf 'timestamp,temperature_c,site\n2024-07-05 06:59:00,1.5,A\n' >"$TMP/la.csv" # 23:59 on the 4th in LA
+expect_ok pond copy "$TMP/la.csv" /sites/A/res=1m.series
+expect_ok pond "${la[@]}" --update
+check_eq "time zone: only the local day 2024-07-04 is rewritten" "./sites/A/res=1m/year=2024/month=7/day=4/data.parquet" \
+    "$(changed "$Z0" "$(stats "$Z")")"
 
 # --- a table and a data file: rewritten when they change, else kept -----------------------------
 E=$TMP/flat
