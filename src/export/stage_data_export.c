@@ -1012,6 +1012,31 @@ static size_t dir_len(const char *name)
     return slash ? (size_t)(slash - name) : 0;
 }
 
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The partition directories of e's files from index from on (once per file), sorted. */
+static int written_dirs(const pond_manifest_output *e, size_t from, char ***out, size_t *n)
+{
+    char **v = calloc(e->nfiles - from + 1, sizeof *v);
+    size_t k = 0;
+    if (!v)
+        return pond_error_oom();
+    for (size_t i = from; i < e->nfiles; i++)
+        if (!(v[k++] = strndup(e->files[i].name, dir_len(e->files[i].name)))) {
+            for (size_t j = 0; j + 1 < k; j++)
+                free(v[j]);
+            free(v);
+            return pond_error_oom();
+        }
+    qsort(v, k, sizeof *v, by_str);
+    *out = v;
+    *n = k;
+    return POND_OK;
+}
+
 /* A partial --update of m: the partitions overlapping a dirty range are written again whole
  * (one COPY per merged key range, bounded by the ranges' windows); each old partition there
  * that is not written again is removed; every other old file is kept. */
@@ -1022,6 +1047,8 @@ static int update_partial(stage_state *s, const match *m, int dry)
     time_window *ranges = NULL;
     pond_buf part = POND_BUF_INIT, last = POND_BUF_INIT;
     const pond_manifest_output *old = m->old;
+    char **dirs = NULL;
+    size_t ndirs = 0;
     int rc;
 
     if ((rc = pond_update_dirty_keys(pond_export_ctx_con(s->ctx), s->nlevels, m->upd.dirty,
@@ -1040,7 +1067,7 @@ static int update_partial(stage_state *s, const match *m, int dry)
             goto done;
         ranges[i] = (time_window){1, 1, ws * 1000, we2 * 1000};
     }
-    size_t files_before = s->files, kept = 0;
+    size_t files_before = s->files, kept = 0, entry_files_before = s->entry->nfiles;
     if (dry) {
         for (size_t i = 0; i < nkeys && rc == POND_OK; i++) {
             int had_start = s->has_start, had_end = s->has_end;
@@ -1057,7 +1084,10 @@ static int update_partial(stage_state *s, const match *m, int dry)
     }
     if (rc != POND_OK)
         goto done;
-    /* the old files: kept outside the dirty keys, else replaced or removed */
+    /* the partition directories written now (sorted), then the old files: kept outside the
+     * dirty keys; inside them replaced by what was written, or removed when nothing was */
+    if ((rc = written_dirs(s->entry, entry_files_before, &dirs, &ndirs)) != POND_OK)
+        goto done;
     for (size_t i = 0; i < old->nfiles; i++) {
         const pond_manifest_file *f = &old->files[i];
         if (!f->key_ok || !pond_update_key_dirty(keys, nkeys, f->key)) {
@@ -1066,30 +1096,33 @@ static int update_partial(stage_state *s, const match *m, int dry)
             kept++;
             continue;
         }
-        if (dry)
-            continue; /* what a dry run would remove is not known without writing */
         pond_buf_clear(&part);
-        if ((rc = pond_buf_printf(&part, "%s/%.*s", m->rel, (int)dir_len(f->name), f->name)))
+        if ((rc = pond_buf_put(&part, f->name, dir_len(f->name))) != POND_OK)
             goto done;
-        if (last.len && strcmp(last.ptr, part.ptr) == 0)
-            continue; /* another file of the same partition */
+        if ((last.len && strcmp(last.ptr, part.ptr) == 0) ||
+            bsearch(&(const char *){part.ptr}, dirs, ndirs, sizeof *dirs, by_str))
+            continue; /* another file of the same partition, or a partition written again */
         pond_buf_clear(&last);
         if ((rc = pond_buf_puts(&last, part.ptr)) != POND_OK)
             goto done;
         pond_buf_clear(&part);
-        if ((rc = pond_buf_printf(&part, "%s/out/%s", pond_export_ctx_staging(s->ctx), last.ptr)))
+        if ((rc = pond_buf_printf(&part, "%s/%s", m->rel, last.ptr)) != POND_OK)
             goto done;
-        if (!pond_fs_exists(part.ptr)) { /* no rows there any more */
-            if ((rc = pond_export_ctx_remove(s->ctx, last.ptr)) != POND_OK)
-                goto done;
-            s->removed_parts++;
-        }
+        if (dry)
+            pond_export_ctx_log(s->ctx, "would remove %s/%s", pond_export_ctx_dir(s->ctx),
+                                part.ptr);
+        else if ((rc = pond_export_ctx_remove(s->ctx, part.ptr)) != POND_OK)
+            goto done;
+        s->removed_parts++;
     }
     s->partial++;
     pond_export_ctx_log(s->ctx, "%s: %s %zu partition file%s, kept %zu", m->path,
                         dry ? "would write" : "wrote", s->files - files_before,
                         s->files - files_before == 1 ? "" : "s", kept);
 done:
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    free(dirs);
     free(keys);
     free(ranges);
     pond_buf_free(&part);
@@ -1186,7 +1219,7 @@ static int dry_run_table(stage_state *s, const match *m)
         if ((rc = pond_export_progress_file(pond_export_ctx_progress(s->ctx), file_path.ptr,
                                             m->path, rows)) != POND_OK)
             goto done;
-        if ((rc = record(s, m, file_path.ptr, ok, ws, we, 1, rows)) != POND_OK)
+        if ((rc = record_written(s, m, file_path.ptr, NULL, ok, ws, we, 1, rows)) != POND_OK)
             goto done;
         s->files++;
         s->rows += rows;

@@ -121,6 +121,35 @@ expect_ok pond "${la[@]}" --update
 check_eq "time zone: only the local day 2024-07-04 is rewritten" "./sites/A/res=1m/year=2024/month=7/day=4/data.parquet" \
     "$(changed "$Z0" "$(stats "$Z")")"
 
+# --- a version the manifest lists and the pond has not (lost): its partitions are written again
+# from what is left, and one left without rows is removed.  (pond never drops a version, so the
+# manifest is edited to list a version 2 of 2024-07-05 with its partition.)
+L=$TMP/lost
+expect_ok pond mkdir -p /lost
+expect_ok pond copy "$TMP/a.csv" /lost/x.series
+expect_ok pond export -p /lost/x.series -d "$L" --temporal year,month,day
+mkdir -p "$L/lost/x/year=2024/month=7/day=5"
+cp "$L/lost/x/year=2024/month=7/day=1/data.parquet" "$L/lost/x/year=2024/month=7/day=5/data.parquet"
+python3 -c '
+import json, sys
+p = sys.argv[1]
+m = json.load(open(p))
+o = m["outputs"][0]
+o["versions"].append({"version": 2, "sha256": "e" * 64, "min_time": 1720137600000000, "max_time": 1720223940000000})
+o["files"].append({"name": "year=2024/month=7/day=5/data.parquet", "key": 19909, "start_time": 1720137600000, "end_time": 1720224000000, "row_count": 1440})
+json.dump(m, open(p, "w"))' "$L/.pond-export.json"
+L0=$(stats "$L")
+expect_ok pond export -p /lost/x.series -d "$L" --temporal year,month,day --update --dry-run
+check_contains "lost version, dry run: names the partition it would remove" "$(cat "$ERR")" \
+    "would remove $L/lost/x/year=2024/month=7/day=5"
+expect_ok pond export -p /lost/x.series -d "$L" --temporal year,month,day --update
+check_contains "lost version: the partition is removed" "$(cat "$ERR")" "removing 1 partition"
+check_eq "lost version: day 5 is gone, days 1-3 kept as they were" \
+    "$(echo "$L0" | grep -v day=5)" "$(stats "$L")"
+check_eq "lost version: its directory too" 0 "$([ -e "$L/lost/x/year=2024/month=7/day=5" ] && echo 1 || echo 0)"
+check_eq "lost version: the manifest lists version 1 and three files" "1 3" \
+    "$(python3 -c 'import json, sys; o = json.load(open(sys.argv[1]))["outputs"][0]; print(len(o["versions"]), len(o["files"]))' "$L/.pond-export.json")"
+
 # --- a table and a data file: rewritten when they change, else kept -----------------------------
 E=$TMP/flat
 flat=(export -p /sites/A/info.table -p /sites/A/notes.txt -d "$E")
