@@ -108,10 +108,13 @@ typedef struct pond_export_options {
     void *payload;                     /* passed to progress and dry_run_file */
     const char *capture_names;    /* --capture-names "site,res": capture i of a match is
                                      written as the directory NAME_i=value; NULL = value */
+    int update;                   /* --update: bring dir up to date with the pond, rewriting
+                                     only what changed since the export that wrote its
+                                     manifest (dir/.pond-export.json, docs/update.md) */
 } pond_export_options;
 #define POND_EXPORT_OPTIONS_INIT                                                                \
     {POND_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, POND_FS_DATA, NULL, NULL, NULL, 0, 0,   \
-     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL}
+     NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0}
 
 /* Set *opts to the defaults of the given version (pass POND_EXPORT_OPTIONS_VERSION), as
  * POND_EXPORT_OPTIONS_INIT does.  Returns POND_OK, or POND_EINVALID for an unknown version. */

@@ -18,7 +18,7 @@
 static const cli_help help = {
     "pond export -p PATTERN [-p PATTERN…] -d DIR [--temporal LEVELS] [-f data|control]\n"
     "                   [--start-time T] [--end-time T] [--timezone TZ] [--overwrite]\n"
-    "                   [--capture-names NAME[,NAME…]]\n"
+    "                   [--update] [--capture-names NAME[,NAME…]]\n"
     "                   [--dry-run] [--dump-tables DIR2] [--pipeline FILE | --template SPEC]\n"
     "                   [-v KEY=VALUE…] [--quiet]",
     "Export matching files as Parquet (Hive-partitioned by time) through a pipeline.",
@@ -53,12 +53,24 @@ static const cli_help help = {
     "--start-time/--end-time leaves only that window there).  Two matches that would write\n"
     "the same output, or one inside the other's, are an error naming both.\n"
     "\n"
+    "Every export leaves DIR/.pond-export.json, its manifest: each output, the source versions\n"
+    "(numbers and sha256) and options it was made from, its files, windows and row counts.\n"
+    "--update reads it and brings DIR up to date, writing only what changed: an output\n"
+    "whose sources and options are unchanged is kept as it is (same file, same mtime); a\n"
+    "partition whose window overlaps a version added, lost or changed since is written again\n"
+    "whole, a new window is written, an output no longer made is removed; a data file is\n"
+    "copied again only if its sha256 changed, a page replaced only if its bytes changed.\n"
+    "Without a manifest (or with a damaged one) --update is an error unless --overwrite is\n"
+    "given too, which writes everything.  --dry-run --update says what would be kept,\n"
+    "written and removed.\n"
+    "\n"
     "The export reads the pond as it was when it started (one snapshot), so other commands,\n"
     "writers included, run meanwhile and its output is exactly that state; when it ends it\n"
     "records its run in the transaction log (pond show).\n"
     "\n"
     "Each written file is a row of the table export_metadata (pattern, capture_group,\n"
-    "capture_value, file_path, start_time, end_time, row_count, export_stage, source_path;\n"
+    "capture_value, file_path, start_time, end_time, row_count, export_stage, source_path,\n"
+    "written (false for a file --update kept);\n"
     "times in Unix milliseconds: the partition's window with --temporal, else the first and\n"
     "last event time) that later stages (--pipeline, --template) query; --dump-tables writes\n"
     "every table of the run as DIR2/<table>.parquet.\n"
@@ -83,6 +95,8 @@ static const cli_help help = {
     "      --capture-names NAMES\n"
     "                          write capture i as NAME_i=value (NAMES: site,res)\n"
     "      --overwrite         replace outputs that exist (each as a whole)\n"
+    "      --update            rewrite only the outputs (and partitions) whose sources or\n"
+    "                          options changed since the export that wrote DIR's manifest\n"
     "      --dry-run           list each file that would be written and its source; write\n"
     "                          nothing\n"
     "      --dump-tables DIR2  write every context table as DIR2/<table>.parquet, once\n"
@@ -97,6 +111,7 @@ static const cli_help help = {
     "              --timezone America/Los_Angeles --overwrite --dump-tables tables\n"
     "  pond export -p '/sites/*/res=*.series' -d out --capture-names site,res \\\n"
     "              --temporal year,month\n"
+    "  pond export -p '/sites/*/*.series' -d out --temporal year,month,day --update\n"
     "  pond export -p '/txn/*' -f control -d log\n"
     "  pond export -p '/sites/*/*.series' -d site --pipeline pipeline.yaml -v title=Noyo\n",
 };
@@ -153,6 +168,7 @@ int cmd_export(int argc, char **argv, const cli_global *g)
                                              {"end-time", required_argument, NULL, 'e'},
                                              {"timezone", required_argument, NULL, 'z'},
                                              {"overwrite", no_argument, NULL, 'O'},
+                                             {"update", no_argument, NULL, 'U'},
                                              {"dry-run", no_argument, NULL, 'n'},
                                              {"dump-tables", required_argument, NULL, 'D'},
                                              {"pipeline", required_argument, NULL, 'P'},
@@ -207,6 +223,9 @@ int cmd_export(int argc, char **argv, const cli_global *g)
             break;
         case 'O':
             o.overwrite = 1;
+            break;
+        case 'U':
+            o.update = 1;
             break;
         case 'n':
             o.dry_run = 1;

@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include "export/claim_index.h"
 #include "export/journal.h"
+#include "export/manifest.h"
 #include "export/progress.h"
 #include "export/sql_params.h"
 #include "store/duck_exec.h"
@@ -42,10 +43,41 @@ typedef struct claim {
     char *rel;
     char *source;
     int is_dir;
+    int partial; /* --update: only parts of it are replaced (pond_export_ctx_replace_part) */
 } claim;
 
+/* Paths relative to DIR. */
+typedef struct str_list {
+    char **v;
+    size_t n, cap;
+} str_list;
+
+static int str_list_push(str_list *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        char **nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv)
+            return pond_error_oom();
+        l->v = nv;
+        l->cap = ncap;
+    }
+    if (!(l->v[l->n] = strdup(s)))
+        return pond_error_oom();
+    l->n++;
+    return POND_OK;
+}
+
+static void str_list_free(str_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
 /* One reversible step of the commit. */
-typedef enum { STEP_MKDIR, STEP_BACKUP, STEP_MOVE } step_kind;
+typedef enum { STEP_MKDIR, STEP_BACKUP, STEP_MOVE, STEP_RMDIR } step_kind;
 typedef struct step {
     step_kind kind;
     char *a; /* MKDIR: the directory; BACKUP: the final path; MOVE: the staged path */
@@ -75,6 +107,12 @@ struct pond_export_ctx {
                         * directory (template pages) make it once, not once a file */
     char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
                        no claim may cover it or lie in it */
+    int has_old;          /* --update with a manifest read: old is the last export's */
+    pond_manifest old;
+    pond_manifest manifest; /* this run's, written at pond_export_ctx_finish_manifest */
+    int manifest_staged;  /* staging/out/.pond-export.json is written */
+    str_list parts;   /* --update: paths in DIR replaced by what is staged there */
+    str_list removes; /* --update: paths in DIR the export no longer produces */
 };
 
 const char pond_export_metadata_ddl[] =
@@ -87,7 +125,8 @@ const char pond_export_metadata_ddl[] =
     " end_time BIGINT,"
     " row_count BIGINT,"
     " export_stage INTEGER NOT NULL,"
-    " source_path VARCHAR)";
+    " source_path VARCHAR,"
+    " written BOOLEAN NOT NULL)";
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
@@ -117,6 +156,9 @@ static int check_rel(const char *rel)
         if (p == rel && strncmp(p, ".pond-staging-", 14) == 0)
             return pond_error_set(POND_EINVALID,
                                   "output path '%s' uses the reserved name .pond-staging-*", rel);
+        if (p == rel && strcmp(p, POND_MANIFEST_NAME) == 0)
+            return pond_error_set(POND_EINVALID,
+                                  "output path '%s' is the name of the export manifest", rel);
         if (!e)
             break;
         p = e + 1;
@@ -266,6 +308,37 @@ static int check_pond(pond_export_ctx *ctx, const char *rel)
     return POND_OK;
 }
 
+/* --update: the manifest of the export that last wrote DIR (after the recovery of an
+ * interrupted one, which may have put it back).  Without one, --overwrite writes everything. */
+static int load_old_manifest(pond_export_ctx *ctx)
+{
+    pond_buf path = POND_BUF_INIT;
+    int rc;
+
+    if ((rc = pond_buf_printf(&path, "%s/" POND_MANIFEST_NAME, ctx->dir)) != POND_OK)
+        return rc;
+    rc = pond_manifest_read(&ctx->old, path.ptr);
+    if (rc == POND_OK) {
+        ctx->has_old = 1;
+    } else if (ctx->opts->overwrite && (rc == POND_ENOTFOUND || rc == POND_ECORRUPT)) {
+        pond_export_ctx_log(ctx, "--update: %s; writing everything (--overwrite)",
+                            rc == POND_ENOTFOUND ? "no export manifest in the output directory"
+                                                 : pond_error_last());
+        pond_error_clear();
+        rc = POND_OK;
+    } else if (rc == POND_ENOTFOUND) {
+        rc = pond_error_set(POND_ENOTFOUND,
+                            "--update: '%s' has no export manifest (" POND_MANIFEST_NAME
+                            "), so what is up to date is not known: export without --update "
+                            "first, or add --overwrite to write everything",
+                            ctx->dir);
+    } else if (rc == POND_ECORRUPT) {
+        rc = pond_error_wrap(rc, "--update (add --overwrite to write everything again)");
+    }
+    pond_buf_free(&path);
+    return rc;
+}
+
 /* ---- open / free ------------------------------------------------------------------------- */
 
 int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_options *opts)
@@ -334,6 +407,8 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
             goto done;
         }
     }
+    if (opts->update && (rc = load_old_manifest(ctx)) != POND_OK)
+        goto done;
     if (duckdb_open(NULL, &ctx->db) == DuckDBError) {
         rc = pond_error_set(POND_ERROR, "cannot open the export context database");
         goto done;
@@ -409,6 +484,10 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
     free(ctx->out);
     free(ctx->dir);
     pond_buf_free(&ctx->made_dir);
+    pond_manifest_free(&ctx->old);
+    pond_manifest_free(&ctx->manifest);
+    str_list_free(&ctx->parts);
+    str_list_free(&ctx->removes);
     pond_export_progress_free(ctx->progress);
     free(ctx);
 }
@@ -461,10 +540,12 @@ static int check_existing(pond_export_ctx *ctx, const char *rel)
                                   (int)(e ? (size_t)(e - rel) : strlen(rel)), rel)) != POND_OK)
             goto done;
         if (!e) {
-            if (pond_fs_exists(b.ptr) && !ctx->opts->overwrite)
+            /* --update may replace what the manifest says the last export wrote */
+            int listed = ctx->has_old && pond_manifest_find(&ctx->old, rel) != NULL;
+            if (pond_fs_exists(b.ptr) && !ctx->opts->overwrite && !listed)
                 rc = pond_error_set(POND_EEXISTS,
-                                    "output '%s' already exists in '%s' (use --overwrite to "
-                                    "replace it)",
+                                    "output '%s' already exists in '%s' (use --update to bring "
+                                    "it up to date, or --overwrite to replace it)",
                                     rel, ctx->dir);
             break;
         }
@@ -485,7 +566,7 @@ int pond_export_ctx_claim_output(pond_export_ctx *ctx, const char *rel_path, int
                                  const char *source, pond_buf *staged_path)
 {
     int rc;
-    claim c = {NULL, NULL, is_dir};
+    claim c = {NULL, NULL, is_dir, 0};
 
     pond_buf_clear(staged_path);
     if ((rc = check_rel(rel_path)) != POND_OK || (rc = check_pond(ctx, rel_path)) != POND_OK)
@@ -563,6 +644,7 @@ static int append_row(pond_export_ctx *ctx, const pond_export_record *rec, int32
     bad |= duckdb_append_int32(a, rec->stage) == DuckDBError;
     bad |= (rec->source ? duckdb_append_varchar(a, rec->source) : duckdb_append_null(a)) ==
            DuckDBError;
+    bad |= duckdb_append_bool(a, !rec->kept) == DuckDBError;
     if (!bad)
         bad = duckdb_appender_end_row(a) == DuckDBError;
     if (bad)
@@ -755,6 +837,90 @@ done:
     return rc;
 }
 
+/* ---- --update ---------------------------------------------------------------------------- */
+
+const pond_manifest *pond_export_ctx_old_manifest(pond_export_ctx *ctx)
+{
+    return ctx->has_old ? &ctx->old : NULL;
+}
+
+pond_manifest *pond_export_ctx_manifest(pond_export_ctx *ctx) { return &ctx->manifest; }
+
+int pond_export_ctx_keep_last(pond_export_ctx *ctx, int partial)
+{
+    claim *c;
+    pond_buf staged = POND_BUF_INIT;
+    int rc = POND_OK;
+
+    if (ctx->nclaims == 0)
+        return pond_error_set(POND_ERROR, "no output claimed to keep");
+    c = &ctx->claims[ctx->nclaims - 1];
+    c->partial = partial;
+    if (!partial && !ctx->opts->dry_run &&
+        (rc = pond_buf_printf(&staged, "%s/%s", ctx->out, c->rel)) == POND_OK &&
+        pond_fs_is_dir(staged.ptr))
+        rc = pond_fs_rm_rf(staged.ptr);
+    pond_buf_free(&staged);
+    return rc;
+}
+
+int pond_export_ctx_replace_part(pond_export_ctx *ctx, const char *rel)
+{
+    return str_list_push(&ctx->parts, rel);
+}
+
+int pond_export_ctx_remove(pond_export_ctx *ctx, const char *rel)
+{
+    return str_list_push(&ctx->removes, rel);
+}
+
+/* 1 when DIR's manifest has exactly the bytes of the staged one. */
+static int same_file_bytes(pond_export_ctx *ctx, const char *staged)
+{
+    pond_buf a = POND_BUF_INIT, b = POND_BUF_INIT, final = POND_BUF_INIT;
+    int same = pond_buf_printf(&final, "%s/" POND_MANIFEST_NAME, ctx->dir) == POND_OK &&
+               pond_fs_read_file(final.ptr, &a) == POND_OK &&
+               pond_fs_read_file(staged, &b) == POND_OK && a.len == b.len &&
+               memcmp(a.ptr, b.ptr, a.len) == 0;
+    pond_error_clear();
+    pond_buf_free(&a);
+    pond_buf_free(&b);
+    pond_buf_free(&final);
+    return same;
+}
+
+int pond_export_ctx_finish_manifest(pond_export_ctx *ctx, size_t *removed)
+{
+    int rc = POND_OK;
+    pond_buf path = POND_BUF_INIT;
+
+    *removed = 0;
+    pond_manifest_sort(&ctx->manifest);
+    for (size_t i = 0; ctx->has_old && i < ctx->old.n; i++) {
+        const char *rel = ctx->old.v[i].rel;
+        if (pond_manifest_find(&ctx->manifest, rel) ||
+            pond_claim_index_find_overlap(ctx->claimed, rel) >= 0)
+            continue; /* made again, or in the way of what is made now (replaced by it) */
+        if ((rc = check_rel(rel)) != POND_OK || (rc = check_pond(ctx, rel)) != POND_OK ||
+            (rc = pond_export_ctx_remove(ctx, rel)) != POND_OK)
+            goto done;
+        if (ctx->opts->dry_run)
+            pond_export_ctx_log(ctx, "would remove %s/%s", ctx->dir, rel);
+        (*removed)++;
+    }
+    if (ctx->opts->dry_run)
+        goto done;
+    if ((rc = pond_buf_printf(&path, "%s/" POND_MANIFEST_NAME, ctx->out)) != POND_OK ||
+        (rc = pond_manifest_write(&ctx->manifest, path.ptr)) != POND_OK)
+        goto done;
+    ctx->manifest_staged = !same_file_bytes(ctx, path.ptr);
+    if (!ctx->manifest_staged)
+        unlink(path.ptr); /* the same manifest is there already: DIR is left untouched */
+done:
+    pond_buf_free(&path);
+    return rc;
+}
+
 /* ---- commit ------------------------------------------------------------------------------ */
 
 static int push_step(step **steps, size_t *n, step_kind kind, const char *a, const char *b)
@@ -788,6 +954,9 @@ static void roll_back(step *steps, size_t n)
             break;
         case STEP_MKDIR:
             rmdir(steps[i].a);
+            break;
+        case STEP_RMDIR:
+            mkdir(steps[i].a, 0777);
             break;
         }
     }
@@ -828,97 +997,170 @@ done:
     return rc;
 }
 
+/* The commit's state: its steps (undone backwards on failure) and its test hooks. */
+typedef struct committer {
+    pond_export_ctx *ctx;
+    step *steps;
+    size_t nsteps, moves, asides;
+    long fail_after, kill_after;
+    pond_buf staged, final, old;
+} committer;
+
+/* Test hooks, before each output's step: POND_TEST_FAIL_AFTER_MOVES=N fails the commit after N
+ * outputs are in place or removed (to test the roll-back); POND_TEST_KILL_AFTER_MOVES=N kills
+ * the process (SIGKILL) there (to test that the next export undoes the half-done commit). */
+static int hooks(committer *c)
+{
+    if (c->kill_after >= 0 && (long)c->moves >= c->kill_after)
+        raise(SIGKILL);
+    if (c->fail_after >= 0 && (long)c->moves >= c->fail_after)
+        return pond_error_set(POND_ERROR,
+                              "injected failure after %zu outputs moved into place "
+                              "(POND_TEST_FAIL_AFTER_MOVES)",
+                              c->moves);
+    return POND_OK;
+}
+
+/* Move DIR/<rel> (c->final) aside into staging/old/<n>, journalled. */
+static int move_aside(committer *c)
+{
+    int rc;
+    pond_buf_clear(&c->old);
+    if ((rc = pond_buf_printf(&c->old, "%s/old/%zu", c->ctx->staging, c->asides++)) ||
+        (rc = pond_journal_append(c->ctx->journal, 'B', c->final.ptr, c->old.ptr)) ||
+        (rc = pond_fs_rename(c->final.ptr, c->old.ptr)))
+        return rc;
+    if ((rc = push_step(&c->steps, &c->nsteps, STEP_BACKUP, c->final.ptr, c->old.ptr))) {
+        rename(c->old.ptr, c->final.ptr);
+        return rc;
+    }
+    return POND_OK;
+}
+
+static int set_paths(committer *c, const char *rel)
+{
+    int rc;
+    pond_buf_clear(&c->staged);
+    pond_buf_clear(&c->final);
+    if ((rc = pond_buf_printf(&c->staged, "%s/%s", c->ctx->out, rel)) == POND_OK)
+        rc = pond_buf_printf(&c->final, "%s/%s", c->ctx->dir, rel);
+    return rc;
+}
+
+/* Staged rel into DIR, the old one moved aside first (--overwrite, --update). */
+static int install(committer *c, const char *rel, int may_replace)
+{
+    pond_export_ctx *ctx = c->ctx;
+    int rc;
+
+    if ((rc = set_paths(c, rel)) != POND_OK)
+        return rc;
+    if (!pond_fs_exists(c->staged.ptr))
+        return POND_OK; /* claimed but not written (or kept) */
+    if ((rc = hooks(c)) != POND_OK ||
+        (rc = make_parents(ctx, rel, &c->steps, &c->nsteps)) != POND_OK)
+        return rc;
+    if (pond_fs_exists(c->final.ptr)) {
+        if (!may_replace)
+            return pond_error_set(POND_EEXISTS, "output '%s' appeared in '%s' during the export",
+                                  rel, ctx->dir);
+        if ((rc = move_aside(c)) != POND_OK)
+            return rc;
+    }
+    if ((rc = pond_journal_append(ctx->journal, 'M', c->staged.ptr, c->final.ptr)) != POND_OK ||
+        (rc = pond_fs_rename(c->staged.ptr, c->final.ptr)) != POND_OK)
+        return rc;
+    if ((rc = push_step(&c->steps, &c->nsteps, STEP_MOVE, c->staged.ptr, c->final.ptr))) {
+        rename(c->final.ptr, c->staged.ptr);
+        return rc;
+    }
+    c->moves++;
+    return POND_OK;
+}
+
+/* DIR/rel removed (moved aside; dropped with the staging directory after the commit), and
+ * the directories above it that this leaves empty, journalled. */
+static int remove_output(committer *c, const char *rel)
+{
+    pond_export_ctx *ctx = c->ctx;
+    int rc;
+    if ((rc = set_paths(c, rel)) != POND_OK || !pond_fs_exists(c->final.ptr))
+        return rc;
+    if ((rc = hooks(c)) != POND_OK || (rc = move_aside(c)) != POND_OK)
+        return rc;
+    c->moves++;
+    size_t top = strlen(ctx->dir);
+    char *slash;
+    while ((slash = strrchr(c->final.ptr, '/')) != NULL && (size_t)(slash - c->final.ptr) > top) {
+        *slash = '\0';
+        if (pond_fs_dir_is_empty(c->final.ptr) != 1)
+            break;
+        if ((rc = pond_journal_append(ctx->journal, 'R', c->final.ptr, NULL)) != POND_OK)
+            return rc;
+        if (rmdir(c->final.ptr) != 0)
+            return pond_error_set(POND_ERROR, "cannot remove directory '%s': %s", c->final.ptr,
+                                  strerror(errno));
+        if ((rc = push_step(&c->steps, &c->nsteps, STEP_RMDIR, c->final.ptr, NULL)) != POND_OK) {
+            mkdir(c->final.ptr, 0777);
+            return rc;
+        }
+    }
+    return POND_OK;
+}
+
 int pond_export_ctx_commit(pond_export_ctx *ctx)
 {
     int rc = POND_OK;
-    step *steps = NULL;
-    size_t nsteps = 0, moves = 0;
-    pond_buf staged = POND_BUF_INIT, final = POND_BUF_INIT, old = POND_BUF_INIT;
-    /* Test hook: POND_TEST_FAIL_AFTER_MOVES=N fails the commit after N outputs are in place,
-     * to test the roll-back. */
     const char *fail_env = getenv("POND_TEST_FAIL_AFTER_MOVES");
-    long fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
-    /* Test hook: POND_TEST_KILL_AFTER_MOVES=N kills the process (SIGKILL) after N outputs are
-     * in place, to test that the next export undoes the half-done commit. */
     const char *kill_env = getenv("POND_TEST_KILL_AFTER_MOVES");
-    long kill_after = kill_env && *kill_env ? strtol(kill_env, NULL, 10) : -1;
+    committer c = {ctx, NULL, 0, 0, 0, -1, -1, POND_BUF_INIT, POND_BUF_INIT, POND_BUF_INIT};
+    int may_replace = ctx->opts->overwrite || ctx->opts->update;
 
+    c.fail_after = fail_env && *fail_env ? strtol(fail_env, NULL, 10) : -1;
+    c.kill_after = kill_env && *kill_env ? strtol(kill_env, NULL, 10) : -1;
     if (ctx->opts->dry_run || ctx->committed)
         return POND_OK;
-    if ((rc = pond_buf_printf(&old, "%s/old", ctx->staging)) != POND_OK)
+    if ((rc = pond_buf_printf(&c.old, "%s/old", ctx->staging)) != POND_OK)
         goto done;
-    if (mkdir(old.ptr, 0700) != 0) {
-        rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", old.ptr, strerror(errno));
+    if (mkdir(c.old.ptr, 0700) != 0) {
+        rc = pond_error_set(POND_ERROR, "cannot create '%s': %s", c.old.ptr, strerror(errno));
         goto done;
     }
     if ((rc = pond_journal_open(&ctx->journal, ctx->staging)) != POND_OK)
         goto done;
-    for (size_t i = 0; i < ctx->nclaims; i++) {
-        const char *rel = ctx->claims[i].rel;
-        pond_buf_clear(&staged);
-        pond_buf_clear(&final);
-        if ((rc = pond_buf_printf(&staged, "%s/%s", ctx->out, rel)) ||
-            (rc = pond_buf_printf(&final, "%s/%s", ctx->dir, rel)))
+    /* removals, whole outputs, parts of partial ones, and the manifest last: until its
+     * move the old manifest describes DIR, after it the new one does */
+    for (size_t i = 0; i < ctx->removes.n; i++)
+        if ((rc = remove_output(&c, ctx->removes.v[i])) != POND_OK)
             goto done;
-        if (!pond_fs_exists(staged.ptr))
-            continue; /* claimed but not written */
-        if (kill_after >= 0 && (long)moves >= kill_after)
-            raise(SIGKILL);
-        if (fail_after >= 0 && (long)moves >= fail_after) {
-            rc = pond_error_set(POND_ERROR,
-                                "injected failure after %zu outputs moved into place "
-                                "(POND_TEST_FAIL_AFTER_MOVES)",
-                                moves);
+    for (size_t i = 0; i < ctx->nclaims; i++)
+        if (!ctx->claims[i].partial &&
+            (rc = install(&c, ctx->claims[i].rel, may_replace)) != POND_OK)
             goto done;
-        }
-        if ((rc = make_parents(ctx, rel, &steps, &nsteps)) != POND_OK)
+    for (size_t i = 0; i < ctx->parts.n; i++)
+        if ((rc = install(&c, ctx->parts.v[i], 1)) != POND_OK)
             goto done;
-        if (pond_fs_exists(final.ptr)) {
-            if (!ctx->opts->overwrite) {
-                rc = pond_error_set(POND_EEXISTS,
-                                    "output '%s' appeared in '%s' during the export", rel,
-                                    ctx->dir);
-                goto done;
-            }
-            pond_buf_clear(&old);
-            if ((rc = pond_buf_printf(&old, "%s/old/%zu", ctx->staging, i)) != POND_OK)
-                goto done;
-            if ((rc = pond_journal_append(ctx->journal, 'B', final.ptr, old.ptr)) != POND_OK ||
-                (rc = pond_fs_rename(final.ptr, old.ptr)) != POND_OK)
-                goto done;
-            if ((rc = push_step(&steps, &nsteps, STEP_BACKUP, final.ptr, old.ptr)) != POND_OK) {
-                rename(old.ptr, final.ptr);
-                goto done;
-            }
-        }
-        if ((rc = pond_journal_append(ctx->journal, 'M', staged.ptr, final.ptr)) != POND_OK ||
-            (rc = pond_fs_rename(staged.ptr, final.ptr)) != POND_OK)
-            goto done;
-        if ((rc = push_step(&steps, &nsteps, STEP_MOVE, staged.ptr, final.ptr)) != POND_OK) {
-            rename(final.ptr, staged.ptr);
-            goto done;
-        }
-        moves++;
-    }
+    if (ctx->manifest_staged && (rc = install(&c, POND_MANIFEST_NAME, 1)) != POND_OK)
+        goto done;
     pond_fs_fsync_path(ctx->dir);
     if ((rc = pond_journal_append(ctx->journal, 'C', NULL, NULL)) != POND_OK)
         goto done;
     ctx->committed = 1;
 done:
     if (rc != POND_OK)
-        roll_back(steps, nsteps);
+        roll_back(c.steps, c.nsteps);
     if (ctx->journal >= 0) {
         close(ctx->journal);
         ctx->journal = -1;
     }
-    for (size_t i = 0; i < nsteps; i++) {
-        free(steps[i].a);
-        free(steps[i].b);
+    for (size_t i = 0; i < c.nsteps; i++) {
+        free(c.steps[i].a);
+        free(c.steps[i].b);
     }
-    free(steps);
-    pond_buf_free(&staged);
-    pond_buf_free(&final);
-    pond_buf_free(&old);
+    free(c.steps);
+    pond_buf_free(&c.staged);
+    pond_buf_free(&c.final);
+    pond_buf_free(&c.old);
     return rc;
 }
 

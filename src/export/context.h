@@ -17,13 +17,14 @@
 #include <duckdb.h>
 #include <stdint.h>
 #include "pond.h"
+#include "export/manifest.h"
 #include "glob/glob.h"
 #include "util/buf.h"
 
 typedef struct pond_export_ctx pond_export_ctx;
 
 /* The CREATE TABLE of export_metadata: the eight columns of docs/export.md, then
- * source_path.  The context makes it; the pipeline checker makes an empty one to bind stage
+ * source_path and written.  The context makes it; the pipeline checker makes an empty one to bind stage
  * SQL against (sql_check.c), so both see the same table. */
 extern const char pond_export_metadata_ddl[];
 
@@ -79,6 +80,8 @@ typedef struct pond_export_record {
     int stage; /* 1-based */
     const char *source; /* the pond path the file came from (trailing column source_path);
                            NULL stores NULL */
+    int kept;           /* --update: the file is kept from the last export, not written now
+                           (column written is its negation) */
 } pond_export_record;
 
 int pond_export_ctx_record(pond_export_ctx *ctx, const pond_export_record *rec);
@@ -120,6 +123,30 @@ int pond_export_check_dump_dir(const char *dir, const char *const *tables, size_
  * Call after the commit. */
 int pond_export_ctx_take_tables(pond_export_ctx *ctx, duckdb_database *db,
                                 duckdb_connection *con, char ***names, size_t *ntables);
+
+/* ---- --update (docs/update.md) ---------------------------------------------------------- */
+
+/* The manifest of the last export into DIR under --update, or NULL (no --update, or none
+ * and --overwrite: everything is written). */
+const pond_manifest *pond_export_ctx_old_manifest(pond_export_ctx *ctx);
+
+/* This run's manifest: every stage adds an entry per output it makes (kept or written). */
+pond_manifest *pond_export_ctx_manifest(pond_export_ctx *ctx);
+
+/* The output claimed last is kept as it is in DIR (its staged directory is removed, nothing
+ * is moved at the commit) or, with partial, replaced only part by part. */
+int pond_export_ctx_keep_last(pond_export_ctx *ctx, int partial);
+
+/* At the commit, DIR/rel (a part of a partial output) is replaced by <staging>/out/rel. */
+int pond_export_ctx_replace_part(pond_export_ctx *ctx, const char *rel);
+
+/* At the commit, DIR/rel is removed (moved aside, journalled, then dropped). */
+int pond_export_ctx_remove(pond_export_ctx *ctx, const char *rel);
+
+/* After the last stage: every output of the last export's manifest that this run does not
+ * make is removed; *removed counts them.  Then this run's manifest is staged (not in a dry
+ * run), to be moved into DIR last at the commit. */
+int pond_export_ctx_finish_manifest(pond_export_ctx *ctx, size_t *removed);
 
 /* Move every staged output into the output directory (replacing old ones under --overwrite);
  * on failure put back what was moved, so the directory is as it was. */

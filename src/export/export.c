@@ -241,6 +241,14 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
     pr = pond_export_ctx_progress(ctx);
     if ((rc = run_stages(ctx, pl)) != POND_OK)
         goto done;
+    /* what the last export made and this one does not is removed (--update) */
+    size_t removed = 0;
+    if ((rc = pond_export_ctx_finish_manifest(ctx, &removed)) != POND_OK)
+        goto done;
+    if (opts->update)
+        pond_export_ctx_log(ctx, "%s %zu output%s no longer made", opts->dry_run ? "would remove"
+                                                                   : "removing",
+                            removed, removed == 1 ? "" : "s");
     if (opts->dump_tables_dir && (rc = pond_export_ctx_dump_tables(ctx)) != POND_OK)
         goto done;
     /* A callback that canceled during a report line cancels the run before the commit. */

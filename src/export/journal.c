@@ -127,7 +127,7 @@ static size_t parse_records(const pond_buf *j, record **out)
 
     while (p < end) {
         record r = {*p++, NULL, NULL};
-        int fields = r.kind == 'D' ? 1 : (r.kind == 'B' || r.kind == 'M') ? 2 : 0;
+        int fields = (r.kind == 'D' || r.kind == 'R') ? 1 : (r.kind == 'B' || r.kind == 'M') ? 2 : 0;
         const char **slot[2] = {&r.a, &r.b};
         int ok = 1;
         for (int f = 0; f < fields && ok; f++) {
@@ -174,6 +174,10 @@ static void undo(const pond_buf *journal)
             break;
         case 'D':
             rmdir(r->a); /* only if still empty */
+            break;
+        case 'R': /* an emptied directory removed: made again */
+            if (!pond_fs_exists(r->a))
+                mkdir(r->a, 0777);
             break;
         }
     }

@@ -8,6 +8,8 @@
  *                 'D' dir NUL                a directory made in DIR
  *                 'B' final NUL old NUL      an old output moved aside (--overwrite)
  *                 'M' staged NUL final NUL   a staged output moved into place
+ *                 'R' dir NUL                a directory in DIR left empty by a removal
+ *                                            (--update), removed
  *                 'C'                        every step done: the run committed
  * A staging directory whose owner is dead is left over from a killed run.  Recovery undoes
  * its steps backwards unless the journal ends in 'C' (each undo checks what is on disk, since

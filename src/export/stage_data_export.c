@@ -35,6 +35,10 @@
 #include "export/progress.h"
 #include "export/sql_params.h"
 #include "export/capture_names.h"
+#include "export/manifest.h"
+#include "export/sha256_text.h"
+#include "export/update_keys.h"
+#include "export/update_plan.h"
 #include "export/temporal.h"
 #include "util/fs.h"
 
@@ -67,6 +71,11 @@ typedef struct match {
                        place of files; its schema is asked of DuckDB at plan */
     char *rel; /* output, relative to DIR: a directory, or the file for file:data */
     int64_t rows, bytes; /* of the files read, for progress: rows (table, series), bytes (data) */
+    pond_manifest_version *versions; /* of files, for the manifest */
+    char schemas_sha256[65]; /* the versions' schemas, each that differs from the one before */
+    char inputs_sha256[65];  /* a dynamic match: its relation; else "" */
+    const pond_manifest_output *old; /* --update: its entry in the last manifest, or NULL */
+    pond_update_decision upd;        /* --update: keep, write whole, or partial */
 } match;
 
 typedef struct collect_state {
@@ -91,6 +100,10 @@ typedef struct stage_state {
     int64_t rows;
     duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
     size_t work_seq; /* staging/work/<n>: where the next partitioned COPY writes */
+    json_t *options; /* what shapes every output of the stage (the manifest's options) */
+    pond_manifest_output *entry; /* the manifest entry of the match being written */
+    size_t kept, kept_files; /* --update: outputs and files kept as they are */
+    size_t partial, removed_parts; /* --update: outputs partly rewritten, partitions removed */
 } stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
@@ -108,6 +121,8 @@ static void match_clear(match *m)
     free(m->data_sha256);
     free(m->relation);
     free(m->rel);
+    free(m->versions);
+    pond_update_decision_free(&m->upd);
 }
 
 /* Look through one version's schema JSON for the timestamp column and level-named columns. */
@@ -151,6 +166,7 @@ static int collect_one(const pond_entry_info *e, void *arg)
     match *m;
     size_t from, n;
     int rc = POND_OK;
+    pond_buf schemas = POND_BUF_INIT;
 
     if (e->type == POND_ENTRY_DIR || e->type == POND_ENTRY_SYMLINK) {
         cs->skipped++;
@@ -198,7 +214,8 @@ static int collect_one(const pond_entry_info *e, void *arg)
     /* A series reads every version; a table or data file its newest. */
     n = m->relation ? 0 : e->nversions; /* a dynamic node's versions are its config */
     from = (e->type == POND_ENTRY_SERIES || n == 0) ? 0 : n - 1;
-    if (n > from && !(m->files = calloc(n - from, sizeof *m->files))) {
+    if (n > from && (!(m->files = calloc(n - from, sizeof *m->files)) ||
+                     !(m->versions = calloc(n - from, sizeof *m->versions)))) {
         rc = pond_error_oom();
         goto done;
     }
@@ -217,6 +234,16 @@ static int collect_one(const pond_entry_info *e, void *arg)
             rc = pond_error_oom();
             goto done;
         }
+        pond_manifest_version *mv = &m->versions[m->nfiles];
+        mv->version = v->version;
+        snprintf(mv->sha256, sizeof mv->sha256, "%s", v->sha256 ? v->sha256 : "");
+        mv->has_time = v->has_time;
+        mv->min_us = v->min_time;
+        mv->max_us = v->max_time;
+        if (v->schema && (i == from || !e->versions[i - 1].schema ||
+                          strcmp(v->schema, e->versions[i - 1].schema) != 0) &&
+            (rc = pond_buf_put(&schemas, v->schema, strlen(v->schema) + 1)) != POND_OK)
+            goto done;
         m->nfiles++;
         if (e->type == POND_ENTRY_DATA)
             m->bytes += v->size;
@@ -235,7 +262,12 @@ static int collect_one(const pond_entry_info *e, void *arg)
                          strcmp(v->schema, e->versions[from].schema) != 0))
             m->mixed_schemas = 1;
     }
+    if (rc == POND_OK && schemas.len)
+        rc = pond_export__sha256_hex(schemas.ptr, schemas.len, m->schemas_sha256);
+    if (rc == POND_OK && m->relation)
+        rc = pond_export__sha256_hex(m->relation, strlen(m->relation), m->inputs_sha256);
 done:
+    pond_buf_free(&schemas);
     cs->rc = rc;
     return rc != POND_OK;
 }
@@ -300,6 +332,45 @@ static int describe_relation(stage_state *s, match *m)
     return rc;
 }
 
+static const char *kind_of(const match *m)
+{
+    return m->type == POND_ENTRY_DATA ? "data" : m->type == POND_ENTRY_SERIES ? "series" : "table";
+}
+
+/* --update: what to do with m's output (update_plan.h), from the last manifest; a kept
+ * output's staged directory goes again (nothing of it is moved at the commit), a partial
+ * one's stays for the partitions written again. */
+static int plan_update(stage_state *s, match *m)
+{
+    const pond_manifest *old = pond_export_ctx_old_manifest(s->ctx);
+    pond_manifest_output now = {0};
+    pond_buf final = POND_BUF_INIT;
+    int rc;
+
+    m->old = old ? pond_manifest_find(old, m->rel) : NULL;
+    now.rel = m->rel;
+    now.kind = (char *)kind_of(m);
+    now.options = s->options;
+    memcpy(now.inputs_sha256, m->inputs_sha256, sizeof now.inputs_sha256);
+    memcpy(now.schemas_sha256, m->schemas_sha256, sizeof now.schemas_sha256);
+    now.versions = m->versions;
+    now.nversions = m->nfiles;
+    if ((rc = pond_update_plan_output(m->old, &now, s->nlevels > 0, &m->upd)) != POND_OK)
+        return rc;
+    /* an output kept or partly kept must still be there */
+    if (m->upd.action != POND_UPDATE_WRITE &&
+        ((rc = pond_buf_printf(&final, "%s/%s", pond_export_ctx_dir(s->ctx), m->rel)) ||
+         !pond_fs_exists(final.ptr))) {
+        pond_update_decision_free(&m->upd);
+        m->upd.action = POND_UPDATE_WRITE;
+        m->upd.why = "it is missing";
+    }
+    pond_buf_free(&final);
+    if (rc == POND_OK && m->upd.action != POND_UPDATE_WRITE)
+        rc = pond_export_ctx_keep_last(s->ctx, m->upd.action == POND_UPDATE_PARTIAL);
+    return rc;
+}
+
 static int plan_one(stage_state *s, match *m)
 {
     int rc;
@@ -345,8 +416,12 @@ static int plan_one(stage_state *s, match *m)
     if ((rc = pond_export_ctx_claim_output(s->ctx, rel.ptr, m->type != POND_ENTRY_DATA, m->path,
                                            &staged)) != POND_OK)
         goto done;
-    if (!(m->rel = pond_buf_detach(&rel)))
+    if (!(m->rel = pond_buf_detach(&rel))) {
         rc = pond_error_oom();
+        goto done;
+    }
+    if (s->opts->update && (rc = plan_update(s, m)) != POND_OK)
+        goto done;
 done:
     pond_buf_free(&rel);
     pond_buf_free(&staged);
@@ -559,10 +634,12 @@ static int check_fail_hook(stage_state *s)
     return POND_OK;
 }
 
-static int record(stage_state *s, const match *m, const char *file_path, int has_window,
-                  int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
+/* m's export_metadata rows for file_path; kept: a file --update keeps (written false). */
+static int record_file(stage_state *s, const match *m, const char *file_path, int has_window,
+                       int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows, int kept)
 {
     pond_export_record r = {0};
+    r.kept = kept;
     r.pattern = m->pattern;
     r.caps = &m->caps;
     r.file_path = file_path;
@@ -574,6 +651,59 @@ static int record(stage_state *s, const match *m, const char *file_path, int has
     r.stage = s->stage_no;
     r.source = m->path;
     return pond_export_ctx_record(s->ctx, &r);
+}
+
+static int record(stage_state *s, const match *m, const char *file_path, int has_window,
+                  int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
+{
+    return record_file(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows, 0);
+}
+
+/* The file name of file_path within m's output ("" for a data file, which is the output). */
+static const char *name_in_output(const match *m, const char *file_path)
+{
+    size_t n = strlen(m->rel);
+    return file_path[n] == '/' ? file_path + n + 1 : file_path + n;
+}
+
+/* A written file: its export_metadata rows and its entry in the manifest (partition key kf
+ * when partitioned, NULL else). */
+static int record_written(stage_state *s, const match *m, const char *file_path,
+                          const pond_written_file *kf, int has_window, int64_t start_ms,
+                          int64_t end_ms, int has_rows, int64_t rows)
+{
+    pond_manifest_file f = {0};
+    int rc = record(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows);
+    if (rc != POND_OK || !s->entry)
+        return rc;
+    f.name = (char *)name_in_output(m, file_path);
+    f.key_ok = kf && kf->key_ok;
+    f.key = kf ? kf->key : 0;
+    f.has_window = has_window;
+    f.start_ms = start_ms;
+    f.end_ms = end_ms;
+    f.has_rows = has_rows;
+    f.rows = rows;
+    if (m->type == POND_ENTRY_DATA && m->data_sha256)
+        snprintf(f.sha256, sizeof f.sha256, "%s", m->data_sha256);
+    return pond_manifest_add_file(s->entry, &f);
+}
+
+/* m's entry in the run's manifest, without files (record_written adds them): s->entry. */
+static int begin_entry(stage_state *s, const match *m)
+{
+    json_t *opts = json_deep_copy(s->options);
+    pond_manifest_output *o;
+    int rc = pond_manifest_add_output(pond_export_ctx_manifest(s->ctx), m->rel, kind_of(m),
+                                      s->stage_no, m->pattern, m->path, opts, &o);
+    if (rc != POND_OK)
+        return rc;
+    memcpy(o->inputs_sha256, m->inputs_sha256, sizeof o->inputs_sha256);
+    memcpy(o->schemas_sha256, m->schemas_sha256, sizeof o->schemas_sha256);
+    for (size_t i = 0; i < m->nfiles && rc == POND_OK; i++)
+        rc = pond_manifest_add_version(o, &m->versions[i]);
+    s->entry = o;
+    return rc;
 }
 
 static int write_data(stage_state *s, const match *m)
@@ -596,7 +726,7 @@ static int write_data(stage_state *s, const match *m)
                                                       .content_path = m->files[0] },
                                 staged.ptr)) == POND_OK) {
         s->files++;
-        rc = record(s, m, m->rel, 0, 0, 0, 0, 0);
+        rc = record_written(s, m, m->rel, NULL, 0, 0, 0, 0, 0);
     }
     pond_buf_free(&staged);
     return rc;
@@ -792,22 +922,22 @@ static void narrow_bounds(stage_state *s, const time_window *w)
     }
 }
 
-/* A table or series: one COPY (partitioned by the integer key of partition_plan.h into a
- * work directory under staging, then placed by partition_write.c), and its records. */
-static int write_table(stage_state *s, const match *m)
+/* The COPYs of m for one range of time (its whole time when range is NULL): one per window of
+ * at most POND_PARTITIONS_PER_COPY partitions, each into its own work directory; the files
+ * they wrote are added to w. */
+static int copy_range(stage_state *s, const match *m, const time_window *range, const char *out,
+                      pond_written *w)
 {
     int rc = POND_OK;
-    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT, out = POND_BUF_INIT;
-    pond_buf file_path = POND_BUF_INIT;
+    pond_buf sql = POND_BUF_INIT, target = POND_BUF_INIT;
     duckdb_result res;
-    pond_written w = POND_WRITTEN_INIT;
     time_window *wins = NULL;
     size_t nwins = 0;
+    int had_start = s->has_start, had_end = s->has_end;
+    int64_t start_us = s->start_us, end_us = s->end_us;
 
-    if (m->nfiles == 0 && !m->relation)
-        return POND_OK; /* a series without versions: nothing to write */
-    if ((rc = pond_buf_printf(&out, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)))
-        goto done;
+    if (range)
+        narrow_bounds(s, range);
     if (s->nlevels) {
         /* staging/work/<n>: DuckDB makes <n>, not its parent */
         if ((rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
@@ -815,14 +945,13 @@ static int write_table(stage_state *s, const match *m)
             goto done;
         rc = pond_buf_printf(&target, "/%zu", s->work_seq++);
     } else
-        rc = pond_buf_printf(&target, "%s/data.parquet", out.ptr);
+        rc = pond_buf_printf(&target, "%s/data.parquet", out);
     if (rc || (s->nlevels && (rc = plan_windows(s, m, &wins, &nwins))))
         goto done;
-    /* one COPY per window of at most POND_PARTITIONS_PER_COPY partitions (or one COPY) */
     size_t base = target.len;
     for (size_t i = 0; i < (nwins ? nwins : 1); i++) {
-        int had_start = s->has_start, had_end = s->has_end;
-        int64_t start_us = s->start_us, end_us = s->end_us;
+        int had_start_w = s->has_start, had_end_w = s->has_end;
+        int64_t start_w = s->start_us, end_w = s->end_us;
         pond_buf_clear(&sql);
         if (nwins) {
             pond_buf_truncate(&target, base);
@@ -835,26 +964,50 @@ static int write_table(stage_state *s, const match *m)
             !(s->nlevels && (rc = pond_buf_puts(&sql, ", PARTITION_BY (" POND_KEY_COLUMN ")"))) &&
             !(rc = pond_buf_puts(&sql, ", RETURN_FILES)")) &&
             !(rc = run_sql(s, m, sql.ptr, target.ptr, 2, &res))) {
-            rc = pond_written_add_result(&w, &res, s->nlevels ? target.ptr : out.ptr,
-                                         s->nlevels);
+            rc = pond_written_add_result(w, &res, s->nlevels ? target.ptr : out, s->nlevels);
             duckdb_destroy_result(&res);
         }
-        s->has_start = had_start;
-        s->has_end = had_end;
-        s->start_us = start_us;
-        s->end_us = end_us;
+        s->has_start = had_start_w;
+        s->has_end = had_end_w;
+        s->start_us = start_w;
+        s->end_us = end_w;
         if (rc != POND_OK)
             goto done;
     }
+done:
+    s->has_start = had_start;
+    s->has_end = had_end;
+    s->start_us = start_us;
+    s->end_us = end_us;
+    free(wins);
+    pond_buf_free(&sql);
+    pond_buf_free(&target);
+    return rc;
+}
+
+/* A table or series: its COPYs (partitioned by the integer key of partition_plan.h into work
+ * directories under staging, then placed by partition_write.c), and its records.  ranges:
+ * under a partial --update, the time ranges of the partitions to write again (nranges 0:
+ * everything); each partition directory written is then a part of the output to replace. */
+static int write_table(stage_state *s, const match *m, const time_window *ranges, size_t nranges)
+{
+    int rc = POND_OK;
+    pond_buf out = POND_BUF_INIT, file_path = POND_BUF_INIT, work = POND_BUF_INIT;
+    pond_written w = POND_WRITTEN_INIT;
+
+    if (m->nfiles == 0 && !m->relation)
+        return POND_OK; /* a series without versions: nothing to write */
+    if ((rc = pond_buf_printf(&out, "%s/out/%s", pond_export_ctx_staging(s->ctx), m->rel)))
+        goto done;
+    for (size_t i = 0; i < (nranges ? nranges : 1); i++)
+        if ((rc = copy_range(s, m, nranges ? &ranges[i] : NULL, out.ptr, &w)) != POND_OK)
+            goto done;
     const char *outs[1] = {out.ptr};
     if ((rc = pond_written_place(&w, s->nlevels, outs, 1)) != POND_OK)
         goto done;
-    for (size_t i = 0; s->nlevels && i < (nwins ? nwins : 1); i++) {
-        pond_buf_truncate(&target, base);
-        if ((nwins && (rc = pond_buf_printf(&target, "_%zu", i))) ||
-            (rc = pond_fs_rm_rf(target.ptr)) != POND_OK)
-            goto done;
-    }
+    if (s->nlevels && ((rc = pond_buf_printf(&work, "%s/work", pond_export_ctx_staging(s->ctx))) ||
+                       (rc = pond_fs_rm_rf(work.ptr))))
+        goto done;
     if (s->nlevels && (rc = prefetch_windows(s, &w)) != POND_OK)
         goto done;
 
@@ -866,16 +1019,23 @@ static int write_table(stage_state *s, const match *m)
     for (size_t i = 0; i < w.n; i++) {
         const pond_written_file *f = &w.v[i];
         pond_buf_clear(&file_path);
+        if (nranges && (i == 0 || strcmp(f->final, w.v[i - 1].final) != 0)) {
+            /* a partition directory of a partial output: replaces the old one whole */
+            if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->final)) ||
+                (rc = pond_export_ctx_replace_part(s->ctx, file_path.ptr)))
+                goto done;
+            pond_buf_clear(&file_path);
+        }
         if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->name)) != POND_OK)
             goto done;
         if (s->nlevels) {
             int64_t ws = 0, we = 0;
             if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
                 goto done;
-            rc = record(s, m, file_path.ptr, f->key_ok, ws, we, 1, f->rows);
+            rc = record_written(s, m, file_path.ptr, f, f->key_ok, ws, we, 1, f->rows);
         } else {
-            rc = record(s, m, file_path.ptr, has_range && f->rows > 0, first_ms, last_ms, 1,
-                        f->rows);
+            rc = record_written(s, m, file_path.ptr, NULL, has_range && f->rows > 0, first_ms,
+                                last_ms, 1, f->rows);
         }
         if (rc != POND_OK)
             goto done;
@@ -884,11 +1044,166 @@ static int write_table(stage_state *s, const match *m)
     }
 done:
     pond_written_free(&w);
-    free(wins);
-    pond_buf_free(&sql);
-    pond_buf_free(&target);
     pond_buf_free(&out);
     pond_buf_free(&file_path);
+    pond_buf_free(&work);
+    return rc;
+}
+
+/* ---- --update ---------------------------------------------------------------------------- */
+
+static int dry_run_table(stage_state *s, const match *m);
+
+/* A file kept from the last export: its export_metadata rows (written false) and its entry
+ * in this run's manifest, both from the last manifest. */
+static int keep_file(stage_state *s, const match *m, const pond_manifest_file *f)
+{
+    pond_buf path = POND_BUF_INIT;
+    int rc;
+
+    if ((rc = pond_buf_printf(&path, "%s%s%s", m->rel, *f->name ? "/" : "", f->name)) != POND_OK)
+        goto done;
+    if ((rc = record_file(s, m, path.ptr, f->has_window, f->start_ms, f->end_ms, f->has_rows,
+                          f->rows, 1)) == POND_OK)
+        rc = pond_manifest_add_file(s->entry, f);
+    s->kept_files++;
+done:
+    pond_buf_free(&path);
+    return rc;
+}
+
+/* The directory of a partition file name ("year=2024/month=7/data.parquet" -> 19 chars). */
+static size_t dir_len(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash ? (size_t)(slash - name) : 0;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The partition directories of e's files from index from on (once per file), sorted. */
+static int written_dirs(const pond_manifest_output *e, size_t from, char ***out, size_t *n)
+{
+    char **v = calloc(e->nfiles - from + 1, sizeof *v);
+    size_t k = 0;
+    if (!v)
+        return pond_error_oom();
+    for (size_t i = from; i < e->nfiles; i++)
+        if (!(v[k++] = strndup(e->files[i].name, dir_len(e->files[i].name)))) {
+            for (size_t j = 0; j + 1 < k; j++)
+                free(v[j]);
+            free(v);
+            return pond_error_oom();
+        }
+    qsort(v, k, sizeof *v, by_str);
+    *out = v;
+    *n = k;
+    return POND_OK;
+}
+
+/* A partial --update of m: the partitions overlapping a dirty range are written again whole
+ * (one COPY per merged key range, bounded by the ranges' windows); each old partition there
+ * that is not written again is removed; every other old file is kept. */
+static int update_partial(stage_state *s, const match *m, int dry)
+{
+    pond_key_range *keys = NULL;
+    size_t nkeys = 0;
+    time_window *ranges = NULL;
+    pond_buf part = POND_BUF_INIT, last = POND_BUF_INIT;
+    const pond_manifest_output *old = m->old;
+    char **dirs = NULL;
+    size_t ndirs = 0;
+    int rc;
+
+    if ((rc = pond_update_dirty_keys(pond_export_ctx_con(s->ctx), s->nlevels, m->upd.dirty,
+                                     m->upd.ndirty, &keys, &nkeys)) != POND_OK)
+        goto done;
+    if (!(ranges = calloc(nkeys ? nkeys : 1, sizeof *ranges))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < nkeys; i++) {
+        int64_t lo[POND_TEMPORAL_MAX], hi[POND_TEMPORAL_MAX], ws, we, ws2, we2;
+        pond_partition_key_levels(s->nlevels, keys[i].lo, lo);
+        pond_partition_key_levels(s->nlevels, keys[i].hi, hi);
+        if ((rc = pond_temporal_window(s->windows, lo, &ws, &we)) ||
+            (rc = pond_temporal_window(s->windows, hi, &ws2, &we2)))
+            goto done;
+        ranges[i] = (time_window){1, 1, ws * 1000, we2 * 1000};
+    }
+    size_t files_before = s->files, kept = 0, entry_files_before = s->entry->nfiles;
+    if (dry) {
+        for (size_t i = 0; i < nkeys && rc == POND_OK; i++) {
+            int had_start = s->has_start, had_end = s->has_end;
+            int64_t start_us = s->start_us, end_us = s->end_us;
+            narrow_bounds(s, &ranges[i]);
+            rc = dry_run_table(s, m);
+            s->has_start = had_start;
+            s->has_end = had_end;
+            s->start_us = start_us;
+            s->end_us = end_us;
+        }
+    } else {
+        rc = write_table(s, m, ranges, nkeys);
+    }
+    if (rc != POND_OK)
+        goto done;
+    /* the partition directories written now (sorted), then the old files: kept outside the
+     * dirty keys; inside them replaced by what was written, or removed when nothing was */
+    if ((rc = written_dirs(s->entry, entry_files_before, &dirs, &ndirs)) != POND_OK)
+        goto done;
+    for (size_t i = 0; i < old->nfiles; i++) {
+        const pond_manifest_file *f = &old->files[i];
+        if (!f->key_ok || !pond_update_key_dirty(keys, nkeys, f->key)) {
+            if ((rc = keep_file(s, m, f)) != POND_OK)
+                goto done;
+            kept++;
+            continue;
+        }
+        pond_buf_clear(&part);
+        if ((rc = pond_buf_put(&part, f->name, dir_len(f->name))) != POND_OK)
+            goto done;
+        if ((last.len && strcmp(last.ptr, part.ptr) == 0) ||
+            bsearch(&(const char *){part.ptr}, dirs, ndirs, sizeof *dirs, by_str))
+            continue; /* another file of the same partition, or a partition written again */
+        pond_buf_clear(&last);
+        if ((rc = pond_buf_puts(&last, part.ptr)) != POND_OK)
+            goto done;
+        pond_buf_clear(&part);
+        if ((rc = pond_buf_printf(&part, "%s/%s", m->rel, last.ptr)) != POND_OK)
+            goto done;
+        if (dry)
+            pond_export_ctx_log(s->ctx, "would remove %s/%s", pond_export_ctx_dir(s->ctx),
+                                part.ptr);
+        else if ((rc = pond_export_ctx_remove(s->ctx, part.ptr)) != POND_OK)
+            goto done;
+        s->removed_parts++;
+    }
+    s->partial++;
+    pond_export_ctx_log(s->ctx, "%s: %s %zu partition file%s, kept %zu", m->path,
+                        dry ? "would write" : "wrote", s->files - files_before,
+                        s->files - files_before == 1 ? "" : "s", kept);
+done:
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    free(dirs);
+    free(keys);
+    free(ranges);
+    pond_buf_free(&part);
+    pond_buf_free(&last);
+    return rc;
+}
+
+/* An output kept whole: every file of it from the manifest. */
+static int update_keep(stage_state *s, const match *m)
+{
+    int rc = POND_OK;
+    for (size_t i = 0; i < m->old->nfiles && rc == POND_OK; i++)
+        rc = keep_file(s, m, &m->old->files[i]);
+    s->kept++;
     return rc;
 }
 
@@ -972,7 +1287,7 @@ static int dry_run_table(stage_state *s, const match *m)
         if ((rc = pond_export_progress_file(pond_export_ctx_progress(s->ctx), file_path.ptr,
                                             m->path, rows)) != POND_OK)
             goto done;
-        if ((rc = record(s, m, file_path.ptr, ok, ws, we, 1, rows)) != POND_OK)
+        if ((rc = record_written(s, m, file_path.ptr, NULL, ok, ws, we, 1, rows)) != POND_OK)
             goto done;
         s->files++;
         s->rows += rows;
@@ -1021,6 +1336,16 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         return pond_error_wrap(rc, "--end-time");
     s.has_start = opts->start_time != NULL;
     s.has_end = opts->end_time != NULL;
+    s.options = json_pack("{s:o, s:s, s:o, s:o, s:o, s:s}", "temporal",
+                          temporal ? json_string(temporal) : json_null(), "timezone",
+                          opts->timezone ? opts->timezone : "UTC", "start_time",
+                          opts->start_time ? json_string(opts->start_time) : json_null(),
+                          "end_time", opts->end_time ? json_string(opts->end_time) : json_null(),
+                          "capture_names",
+                          s.capture_names ? json_string(s.capture_names) : json_null(), "fs",
+                          st->fs == POND_FS_CONTROL ? "control" : "data");
+    if (!s.options)
+        return pond_error_oom();
 
     /* 1. collect */
     for (size_t i = 0; i < npatterns; i++) {
@@ -1065,12 +1390,18 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         if ((rc = pond_export_progress_source(pond_export_ctx_progress(ctx), m->path,
                                               m->rows)) != POND_OK)
             goto done;
-        if (m->type == POND_ENTRY_DATA)
+        if ((rc = begin_entry(&s, m)) != POND_OK)
+            goto done;
+        if (m->upd.action == POND_UPDATE_KEEP)
+            rc = update_keep(&s, m);
+        else if (m->upd.action == POND_UPDATE_PARTIAL)
+            rc = update_partial(&s, m, pond_export_ctx_dry_run(ctx));
+        else if (m->type == POND_ENTRY_DATA)
             rc = write_data(&s, m);
         else if (pond_export_ctx_dry_run(ctx))
             rc = dry_run_table(&s, m);
         else
-            rc = write_table(&s, m);
+            rc = write_table(&s, m, NULL, 0);
         if (rc == POND_OK && !pond_export_ctx_dry_run(ctx))
             rc = check_fail_hook(&s);
         if (rc != POND_OK)
@@ -1084,7 +1415,16 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
                         pond_export_ctx_dry_run(ctx) ? "would write" : "wrote", s.files,
                         s.files == 1 ? "" : "s", (long long)s.rows, cs.n,
                         cs.n == 1 ? "" : "es");
+    if (opts->update)
+        pond_export_ctx_log(ctx,
+                            "--update: kept %zu file%s unchanged (%zu output%s whole, %zu in "
+                            "part), %s %zu partition%s",
+                            s.kept_files, s.kept_files == 1 ? "" : "s", s.kept,
+                            s.kept == 1 ? "" : "s", s.partial,
+                            pond_export_ctx_dry_run(ctx) ? "would remove" : "removing",
+                            s.removed_parts, s.removed_parts == 1 ? "" : "s");
 done:
+    json_decref(s.options);
     pond_temporal_windows_free(s.windows);
     if (s.set_ts) {
         duckdb_result res;

@@ -33,10 +33,12 @@
 #include "export/json_rows.h"
 #include "export/pipeline.h"
 #include "export/progress.h"
+#include "export/sha256_text.h"
 #include "export/sql_params.h"
 #include "export/template_spec.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 typedef struct output {
     char *rel;      /* the expanded out_pattern */
@@ -438,6 +440,60 @@ done:
     return rc;
 }
 
+/* The hash of what a collection's pages are made from besides their rows: its template's
+ * bytes and its query's text (the manifest's inputs_sha256). */
+static int collection_hash(const pond_collection *c, char out[65])
+{
+    pond_buf b = POND_BUF_INIT;
+    int rc = pond_fs_read_file(c->template_path, &b);
+    if (rc == POND_OK && (rc = pond_buf_putc(&b, '\0')) == POND_OK &&
+        (rc = pond_buf_puts(&b, c->query ? c->query : "")) == POND_OK)
+        rc = pond_export__sha256_hex(b.ptr, b.len, out);
+    pond_buf_free(&b);
+    return rc;
+}
+
+/* --update: 1 when DIR/rel holds exactly text already (the page is kept, not replaced). */
+static int page_unchanged(pond_export_ctx *ctx, const char *rel, const pond_buf *text)
+{
+    const pond_manifest *old = pond_export_ctx_old_manifest(ctx);
+    pond_buf path = POND_BUF_INIT, have = POND_BUF_INIT;
+    int same = 0;
+
+    if (!old || !pond_manifest_find(old, rel))
+        return 0;
+    if (pond_buf_printf(&path, "%s/%s", pond_export_ctx_dir(ctx), rel) == POND_OK &&
+        pond_fs_read_file(path.ptr, &have) == POND_OK)
+        same = have.len == text->len && memcmp(have.ptr, text->ptr, text->len) == 0;
+    pond_error_clear();
+    pond_buf_free(&path);
+    pond_buf_free(&have);
+    return same;
+}
+
+/* The page's entry in the run's manifest. */
+static int manifest_page(pond_export_ctx *ctx, const pond_collection *c, int stage_no,
+                         const output *out, const char *inputs, const pond_buf *text,
+                         size_t nrows)
+{
+    pond_manifest_output *o;
+    pond_manifest_file f = {0};
+    int rc = pond_manifest_add_output(pond_export_ctx_manifest(ctx), out->rel, "page", stage_no,
+                                      c->in_pattern, c->template_path, NULL, &o);
+    if (rc != POND_OK)
+        return rc;
+    memcpy(o->inputs_sha256, inputs, 65);
+    f.name = "";
+    f.has_window = out->has_start && out->has_end;
+    f.start_ms = out->start;
+    f.end_ms = out->end;
+    f.has_rows = 1;
+    f.rows = (int64_t)nrows;
+    if ((rc = pond_export__sha256_hex(text->ptr ? text->ptr : "", text->len, f.sha256)))
+        return rc;
+    return pond_manifest_add_file(o, &f);
+}
+
 static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const pond_stage *st,
                           int stage_no, json_t *vars, size_t *pages)
 {
@@ -447,12 +503,17 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     pond_buf label = POND_BUF_INIT, sql = POND_BUF_INIT, text = POND_BUF_INIT;
     pond_buf staged = POND_BUF_INIT;
     int dry = pond_export_ctx_dry_run(ctx);
-    size_t nmatched = 0;
+    size_t nmatched = 0, kept = 0;
+    char inputs[65];
 
     if ((rc = pond_buf_printf(&label, "collection '%s'", c->name)) != POND_OK)
         goto done;
     if ((rc = plan_outputs(&o, ctx, c, stage_no, label.ptr, &nmatched)) != POND_OK)
         goto done;
+    if ((rc = collection_hash(c, inputs)) != POND_OK) {
+        rc = pond_error_wrap(rc, "%s", label.ptr);
+        goto done;
+    }
     if (nmatched == 0)
         pond_export_ctx_log(ctx, "note: collection '%s': no export_metadata rows have pattern "
                                  "'%s' (an in_pattern is a -p/patterns entry, exactly as "
@@ -469,6 +530,7 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
     for (size_t i = 0; i < o.n; i++) {
         output *out = &o.v[i];
         size_t nrows = 0;
+        int page_kept = 0;
         /* A dry run lists the pages: no query (it could read files not written), no render. */
         if (!dry && (rc = render_output(ctx, c, ps, out, vars, label.ptr, &text, &nrows)))
             goto done;
@@ -480,9 +542,13 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
             if ((rc = pond_export_progress_file(pond_export_ctx_progress(ctx), out->rel,
                                                 c->template_path, -1)) != POND_OK)
                 goto done;
+        } else if ((page_kept = page_unchanged(ctx, out->rel, &text))) {
+            kept++; /* --update: the same bytes are there already */
         } else if ((rc = write_file(staged.ptr, &text)) != POND_OK) {
             goto done;
         }
+        if (!dry && (rc = manifest_page(ctx, c, stage_no, out, inputs, &text, nrows)))
+            goto done;
 
         /* Recorded captures: the leading ones every file of the output shares. */
         size_t lead = 0;
@@ -501,12 +567,17 @@ static int run_collection(pond_export_ctx *ctx, const pond_collection *c, const 
         rec.row_count = (int64_t)nrows;
         rec.stage = stage_no;
         rec.source = c->template_path;
+        rec.kept = page_kept;
         if ((rc = pond_export_ctx_record(ctx, &rec)) != POND_OK)
             goto done;
         (*pages)++;
     }
-    pond_export_ctx_log(ctx, "%s %zu page%s for collection '%s'",
-                        dry ? "would write" : "wrote", o.n, o.n == 1 ? "" : "s", c->name);
+    if (kept)
+        pond_export_ctx_log(ctx, "wrote %zu page%s for collection '%s', kept %zu unchanged",
+                            o.n - kept, o.n - kept == 1 ? "" : "s", c->name, kept);
+    else
+        pond_export_ctx_log(ctx, "%s %zu page%s for collection '%s'",
+                            dry ? "would write" : "wrote", o.n, o.n == 1 ? "" : "s", c->name);
 done:
     if (ps)
         duckdb_destroy_prepare(&ps);

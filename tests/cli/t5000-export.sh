@@ -41,7 +41,7 @@ check_contains "the export is in the log" "$(tail -n 2 "$OUT" | head -n 1)" \
     "committed  pond export -p '/sites/*/res=1h.series' -d $TMP/out"
 check_contains "with the snapshot it read" "$(tail -n 1 "$OUT")" '"snapshot_txn":7}'
 
-files=$(cd "$TMP/out" && find . -type f | sed 's|^\./||' | sort)
+files=$(cd "$TMP/out" && find . -type f ! -name .pond-export.json | sed 's|^\./||' | sort)
 bad_names=$(printf '%s\n' "$files" |
     grep -Ev '^(BDock|Noyo)/year=[0-9]{4}/month=([1-9]|1[0-2])/day=([1-9]|[12][0-9]|3[01])/data(_[1-9][0-9]*)?\.parquet$' || true)
 check_eq "Hive layout, plain integers, data.parquet names" "" "$bad_names"
@@ -71,8 +71,8 @@ meta="read_parquet(getvariable('meta'))"
 allout="read_parquet(getvariable('dir') || '/**/*.parquet', hive_partitioning=false, filename=true)"
 check_eq "export_metadata: one row per file" "$(printf '%s\n' "$files" | wc -l)" \
     "$(q -v meta="$TMP/tables/export_metadata.parquet" "SELECT count(*) FROM $meta")"
-check_eq "export_metadata: the eight columns (and source_path) in order" \
-    "pattern VARCHAR|capture_group INTEGER|capture_value VARCHAR|file_path VARCHAR|start_time BIGINT|end_time BIGINT|row_count BIGINT|export_stage INTEGER|source_path VARCHAR" \
+check_eq "export_metadata: the eight columns (and source_path, written) in order" \
+    "pattern VARCHAR|capture_group INTEGER|capture_value VARCHAR|file_path VARCHAR|start_time BIGINT|end_time BIGINT|row_count BIGINT|export_stage INTEGER|source_path VARCHAR|written BOOLEAN" \
     "$(q -v meta="$TMP/tables/export_metadata.parquet" "SELECT string_agg(column_name || ' ' || column_type, '|') FROM (DESCRIBE FROM $meta)")"
 check_eq "export_metadata: file paths are the files written" "$files" \
     "$(q -v meta="$TMP/tables/export_metadata.parquet" "SELECT file_path FROM $meta ORDER BY 1")"
@@ -102,7 +102,7 @@ fi
 # --- determinism and --overwrite -------------------------------------------------------------
 expect_ok pond export -q -p '/sites/*/res=1h.series' -d "$TMP/again" --temporal year,month,day
 check_eq "quiet: nothing on stderr" "" "$(cat "$ERR")"
-check_eq "same files on a second run" "$files" "$(cd "$TMP/again" && find . -type f | sed 's|^\./||' | sort)"
+check_eq "same files on a second run" "$files" "$(cd "$TMP/again" && find . -type f ! -name .pond-export.json | sed 's|^\./||' | sort)"
 expect_ok pond export -p '/sites/*/res=1h.series' -d "$TMP/again" --temporal year,month --overwrite
 check_eq "--overwrite replaces the old partitions as a whole" \
     "$(printf 'BDock/year=2023/month=12/data.parquet\nBDock/year=2024/month=1/data.parquet\nBDock/year=2024/month=2/data.parquet\nBDock/year=2024/month=3/data.parquet\n')" \
@@ -113,7 +113,7 @@ check_eq "--overwrite: all rows still there" "4400" \
 # --- no --temporal: one data.parquet per match, first and last event time ----------------------
 expect_ok pond export -p /sites/BDock/res=1h.series -d "$TMP/flat" --dump-tables "$TMP/flat-tables"
 check_eq "no capture: DIR/<parent>/<stem>/data.parquet" "sites/BDock/res=1h/data.parquet" \
-    "$(cd "$TMP/flat" && find . -type f | sed 's|^\./||')"
+    "$(cd "$TMP/flat" && find . -type f ! -name .pond-export.json | sed 's|^\./||')"
 check_eq "flat: start/end are the first and last event time, row count" \
     "$(q -v src="$TMP/a1.parquet,$TMP/a2.parquet" "SELECT min(epoch_ms(timestamp)) || ' ' || max(epoch_ms(timestamp)) || ' ' || count(*) FROM read_parquet(string_split(getvariable('src'), ','))")" \
     "$(q -v meta="$TMP/flat-tables/export_metadata.parquet" "SELECT start_time || ' ' || end_time || ' ' || row_count FROM $meta WHERE capture_group = -1 AND capture_value = ''")"
@@ -160,10 +160,10 @@ check_eq "mixed schemas: all rows, the new column NULL where it was missing" "50
 # --- -f control: the transaction log ------------------------------------------------------------
 expect_ok pond export -f control -p '/txn/*' -d "$TMP/log" --dump-tables "$TMP/log-tables"
 ntxn=$(pond show | grep -c 'pond copy' || true)
-check_eq "control: one metadata row per transaction exported" "$(find "$TMP/log" -type f | wc -l)" \
+check_eq "control: one metadata row per transaction exported" "$(find "$TMP/log" -type f ! -name .pond-export.json | wc -l)" \
     "$(q -v meta="$TMP/log-tables/export_metadata.parquet" "SELECT count(DISTINCT file_path) FROM $meta")"
 check_contains "control: the log's command lines are in the export" \
-    "$(for f in $(find "$TMP/log" -type f -name '*.parquet'); do q -v f="$f" "SELECT * FROM read_parquet(getvariable('f'))"; done; cat $(find "$TMP/log" -type f ! -name '*.parquet') 2>/dev/null)" \
+    "$(for f in $(find "$TMP/log" -type f -name '*.parquet'); do q -v f="$f" "SELECT * FROM read_parquet(getvariable('f'))"; done; cat $(find "$TMP/log" -type f ! -name '*.parquet' ! -name .pond-export.json) 2>/dev/null)" \
     "pond copy"
 check_eq "control: at least the 5 copies were exported" "yes" "$( [ "$ntxn" -ge 5 ] && echo yes || echo no)"
 

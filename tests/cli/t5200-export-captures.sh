@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 q() { duckq "$@" | tail -n +2; }
-tree() { (cd "$1" && find . -type f | sed 's|^\./||' | sort); }
+tree() { (cd "$1" && find . -type f ! -name .pond-export.json | sed 's|^\./||' | sort); }
 # meta NAME: "pattern|group|value|file_path" rows of $TMP/NAME-t
 meta() {
     q -v meta="$TMP/$1-t/export_metadata.parquet" \

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 q() { duckq "$@" | tail -n +2; }
-tree() { (cd "$1" && find . -type f | sed 's|^\./||' | sort); }
+tree() { (cd "$1" && find . -type f ! -name .pond-export.json | sed 's|^\./||' | sort); }
 
 expect_ok pond init
 sensor_csv "$TMP/s.csv" 1721433600 30 3600   # 2024-07-20, hourly: two days

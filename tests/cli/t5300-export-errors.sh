@@ -72,7 +72,7 @@ check_eq "  …while year,month keeps the 'day' column" "48 141" \
 
 # --- existing output without --overwrite: refused before anything is written ---------------------
 BOTH=(-p /sites/BDock/res=1h.series -p /sites/Noyo/res=1h.series)
-fails_untouched 1 "output 'sites/BDock/res=1h' already exists in '$OUTD' (use --overwrite to replace it)" "$OUTD" \
+fails_untouched 1 "output 'sites/BDock/res=1h' already exists in '$OUTD' (use --update to bring it up to date, or --overwrite to replace it)" "$OUTD" \
     pond export "${BOTH[@]}" -d "$OUTD" --temporal year,month,day
 check_eq "  …Noyo was not written either" "no" "$( [ -e "$OUTD/sites/Noyo" ] && echo yes || echo no)"
 

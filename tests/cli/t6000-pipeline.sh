@@ -8,7 +8,7 @@
 
 FIX=$POND_SOURCE_DIR/tests/data/pipelines
 q() { duckq "$@" | tail -n +2; }
-tree() { (cd "$1" && find . -type f | sed 's|^\./||' | sort); }
+tree() { (cd "$1" && find . -type f ! -name .pond-export.json | sed 's|^\./||' | sort); }
 
 expect_ok pond init
 sensor_csv "$TMP/a.csv" 1721433600 30 86400   # 2024-07-20, daily: July and August

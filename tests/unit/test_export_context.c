@@ -244,7 +244,7 @@ TEST(metadata_and_dump)
                     "information_schema.columns WHERE table_name = 'export_metadata') WHERE s = "
                     "'pattern VARCHAR NO, capture_group INTEGER NO, capture_value VARCHAR NO, "
                     "file_path VARCHAR NO, start_time BIGINT YES, end_time BIGINT YES, "
-                    "row_count BIGINT YES, export_stage INTEGER NO, source_path VARCHAR YES'") ==
+                    "row_count BIGINT YES, export_stage INTEGER NO, source_path VARCHAR YES, written BOOLEAN NO'") ==
           1);
     CHECK(pond_export_ctx_has_table(ctx, "export_metadata"));
     CHECK(pond_export_ctx_add_table(ctx, "bad name") == POND_EINVALID);

@@ -257,11 +257,11 @@ TEST(result_tables_read_as_rows)
     CHECK(pond_export_result_rows(r, "export_metadata", on_row, &rs) == POND_OK);
     CHECK_STR(rs.text.ptr,
               "pattern,capture_group,capture_value,file_path,start_time,end_time,row_count,"
-              "export_stage,source_path\n"
+              "export_stage,source_path,written\n"
               "t/sites/*.series,i0,tBDock,tBDock/year=2024/month=7/day=20/data.parquet,"
-              "i1721433600000,i1721520000000,i24,i1,t/sites/BDock.series\n"
+              "i1721433600000,i1721520000000,i24,i1,t/sites/BDock.series,i1\n"
               "t/sites/*.series,i0,tBDock,tBDock/year=2024/month=7/day=21/data.parquet,"
-              "i1721520000000,i1721606400000,i24,i1,t/sites/BDock.series\n");
+              "i1721520000000,i1721606400000,i24,i1,t/sites/BDock.series,i1\n");
     CHECK(pond_export_result_rows(r, "no_such", on_row, &rs) == POND_ENOTFOUND);
     pond_export_result_free(r);
     pond_export_result_free(NULL);
