@@ -82,6 +82,28 @@ while IFS= read -r file; do
                                           EXCEPT ALL FROM read_parquet(getvariable('got'), hive_partitioning = false)))")"
 done <<<"$links"
 
+# A new site in the same pond shows in the next export at once (the reduce is computed when
+# read); its lone buckets (a day, then one hour two days later) are drawn as dots.
+gen="$POND_BUILD_DIR/pond-gen-sensors"
+expect_ok "$gen" "$TMP/lone1" --sites 1 --params 3 --minutes 1440 --start 2024-07-01T00:00:00
+expect_ok "$gen" "$TMP/lone2" --sites 1 --params 3 --minutes 60 --start 2024-07-03T05:00:00
+expect_ok pond mkdir /sites/Lone
+expect_ok pond copy "$TMP/lone1/BDock.csv" /sites/Lone/res=1m.series
+expect_ok pond copy "$TMP/lone2/BDock.csv" /sites/Lone/res=1m.series
+expect_ok pond export -d "$TMP/site2" --pipeline "$POND_SOURCE_DIR/examples/demo/pipeline.yaml"
+expect_ok "${check_site[@]}" "$TMP/site2"
+report2=$(cat "$OUT")
+check_eq "new site: its hourly chart is a line and a dot, its daily one two dots" \
+    "sites/Lone/1d.html segments=2 dots=2
+sites/Lone/1h.html segments=2 dots=1" \
+    "$(for p in 1d 1h; do
+         f="$TMP/site2/sites/Lone/$p.html"
+         printf 'sites/Lone/%s.html %s dots=%s\n' "$p" \
+             "$(awk -F'\t' -v p="sites/Lone/$p.html" '$1 == "chart" && $2 == p && $3 == "Salinity" { print $4 }' <<<"$report2")" \
+             "$(sed -n '/Salinity/,/<\/svg>/p' "$f" | grep -c '<circle class="dot"')"
+       done)"
+check_contains "new site: on the index" "$(cat "$TMP/site2/index.html")" '<a href="sites/Lone/1h.html">Lone</a>'
+
 # The checker finds a dead link, an unescaped one, a chart without ticks and a missing viewport.
 cp -r "$site" "$TMP/broken"
 rm "$TMP/broken/site=BDock/res=1d/year=2024/month=7/data.parquet"
