@@ -171,7 +171,11 @@ expect_ok pond mknod temporal-reduce /reduced --config "$TMP/reduce2.yaml" --ove
 expect_ok pond list '/reduced/A/*'
 check_eq "--overwrite: the new config is read" "/reduced/A/res=15m.series" "$(cat "$OUT")"
 expect_ok pond list -l /
-check_contains "--overwrite: two config versions" "$(grep reduced "$OUT")" "dynamic:dir    2"
+check_contains "--overwrite: two config versions" "$(grep reduced "$OUT")" "dynamic:dir       2"
+expect_ok pond list -l '/**'
+check_eq "list -l: the path column starts at one place for stored and dynamic entries" "1" \
+    "$(awk '{ print index($0, "  /") }' "$OUT" | sort -u | wc -l)"
+check_contains "list -l: dynamic series listed" "$(cat "$OUT")" "dynamic:series"
 
 # reading a dynamic directory as a file, writing inside one
 expect_fail 1 "is a directory" pond cat /reduced/A
