@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "export/batch_copy.h"
 #include "export/context.h"
 #include "export/partition_plan.h"
 #include "export/partition_write.h"
@@ -59,6 +60,7 @@ typedef struct match {
     char *ts_type; /* its type in the newest version that has it */
     int64_t ts_missing_version; /* a version without the timestamp column; 0 if none */
     unsigned level_columns; /* bit l: a column is named like level l; bit 5: LOCAL_COLUMN */
+    int batch_names; /* a column named file_index or __pond_*: not in a batch (batch_copy.h) */
     int mixed_schemas; /* versions differ in schema: read them with union_by_name */
     pond_captures caps;
     char **files; /* content files to read (series: all versions; table, data: newest) */
@@ -153,6 +155,8 @@ static int scan_schema(match *m, const pond_version_info *v)
                 m->level_columns |= 1u << l;
         if (strcmp(name, LOCAL_COLUMN) == 0)
             m->level_columns |= 1u << POND_TEMPORAL_MAX;
+        if (strcmp(name, "file_index") == 0 || strncmp(name, "__pond_", 7) == 0)
+            m->batch_names = 1;
     }
     json_decref(arr);
     if (m->ts_col && !has_ts && !m->ts_missing_version)
@@ -865,24 +869,35 @@ typedef struct time_window {
 /* The time windows to write m in, so that no COPY has more than POND_PARTITIONS_PER_COPY
  * partitions: none (*n = 0: one COPY) when m's time range (from the catalog) has fewer.  The
  * first window is open below and the last open above, so no row can fall outside all. */
-static int plan_windows(stage_state *s, const match *m, time_window **out, size_t *n)
+/* The partition keys [*kmin, *kmax] m's rows can fall in: the catalog's time range of m,
+ * narrowed to the stage's bounds and widened by margin_us either side (for the export's time
+ * zone).  0 when m has no time range (or none within the bounds). */
+static int key_span(const stage_state *s, const match *m, int64_t margin_us, int64_t *kmin,
+                    int64_t *kmax)
 {
-    const int64_t margin = 26 * INT64_C(3600000000); /* any time zone's offset, and more */
     int64_t lo = m->min_us, hi = m->max_us;
 
-    *out = NULL;
-    *n = 0;
     if (!m->has_time || m->type != POND_ENTRY_SERIES)
-        return POND_OK;
+        return 0;
     if (s->has_start && s->start_us > lo)
         lo = s->start_us;
     if (s->has_end && s->end_us < hi)
         hi = s->end_us;
     if (hi < lo)
-        return POND_OK;
-    int64_t kmin = pond_partition_key_of_local(s->nlevels, lo - margin);
-    int64_t kmax = pond_partition_key_of_local(s->nlevels, hi + margin);
-    if (kmax - kmin < POND_PARTITIONS_PER_COPY)
+        return 0;
+    *kmin = pond_partition_key_of_local(s->nlevels, lo - margin_us);
+    *kmax = pond_partition_key_of_local(s->nlevels, hi + margin_us);
+    return 1;
+}
+
+static int plan_windows(stage_state *s, const match *m, time_window **out, size_t *n)
+{
+    const int64_t margin = 26 * INT64_C(3600000000); /* any time zone's offset, and more */
+    int64_t kmin, kmax;
+
+    *out = NULL;
+    *n = 0;
+    if (!key_span(s, m, margin, &kmin, &kmax) || kmax - kmin < POND_PARTITIONS_PER_COPY)
         return POND_OK;
     size_t count = (size_t)((kmax - kmin) / POND_PARTITIONS_PER_COPY) + 1;
     time_window *w = calloc(count, sizeof *w);
@@ -985,6 +1000,33 @@ done:
     return rc;
 }
 
+/* The export_metadata rows and manifest entry of f, a file placed in m's output (its window
+ * from its key, or without --temporal the range has_range, first_ms, last_ms); buf is
+ * scratch. */
+static int record_placed(stage_state *s, const match *m, const pond_written_file *f,
+                         pond_buf *buf, int has_range, int64_t first_ms, int64_t last_ms)
+{
+    int rc;
+
+    pond_buf_clear(buf);
+    if ((rc = pond_buf_printf(buf, "%s/%s", m->rel, f->name)) != POND_OK)
+        return rc;
+    if (s->nlevels) {
+        int64_t ws = 0, we = 0;
+        if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
+            return rc;
+        rc = record_written(s, m, buf->ptr, f, f->key_ok, ws, we, 1, f->rows);
+    } else {
+        rc = record_written(s, m, buf->ptr, NULL, has_range && f->rows > 0, first_ms, last_ms,
+                            1, f->rows);
+    }
+    if (rc == POND_OK) {
+        s->files++;
+        s->rows += f->rows;
+    }
+    return rc;
+}
+
 /* A table or series: its COPYs (partitioned by the integer key of partition_plan.h into work
  * directories under staging, then placed by partition_write.c), and its records.  ranges:
  * under a partial --update, the time ranges of the partitions to write again (nranges 0:
@@ -1024,29 +1066,153 @@ static int write_table(stage_state *s, const match *m, const time_window *ranges
             if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->final)) ||
                 (rc = pond_export_ctx_replace_part(s->ctx, file_path.ptr)))
                 goto done;
-            pond_buf_clear(&file_path);
         }
-        if ((rc = pond_buf_printf(&file_path, "%s/%s", m->rel, f->name)) != POND_OK)
+        if ((rc = record_placed(s, m, f, &file_path, has_range, first_ms, last_ms)) != POND_OK)
             goto done;
-        if (s->nlevels) {
-            int64_t ws = 0, we = 0;
-            if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
-                goto done;
-            rc = record_written(s, m, file_path.ptr, f, f->key_ok, ws, we, 1, f->rows);
-        } else {
-            rc = record_written(s, m, file_path.ptr, NULL, has_range && f->rows > 0, first_ms,
-                                last_ms, 1, f->rows);
-        }
-        if (rc != POND_OK)
-            goto done;
-        s->files++;
-        s->rows += f->rows;
     }
 done:
     pond_written_free(&w);
     pond_buf_free(&out);
     pond_buf_free(&file_path);
     pond_buf_free(&work);
+    return rc;
+}
+
+/* ---- batches of series (batch_copy.h) ---------------------------------------------------- */
+
+/* 1 when m can share one COPY with other series: a stored series written whole under
+ * --temporal, of one schema without names the batch's SQL uses, that does not need windows
+ * by itself; *span is how many partitions it may write (in UTC exactly its catalog range's,
+ * else a day more either side). */
+static int batch_ok(const stage_state *s, const match *m, int64_t *span)
+{
+    int64_t kmin, kmax, margin = is_utc(s) ? 0 : 26 * INT64_C(3600000000);
+
+    if (!s->nlevels || pond_export_ctx_dry_run(s->ctx) || m->type != POND_ENTRY_SERIES ||
+        m->relation || !m->nfiles || m->mixed_schemas || m->batch_names ||
+        m->upd.action != POND_UPDATE_WRITE || !m->ts_col || !m->ts_type ||
+        !key_span(s, m, margin, &kmin, &kmax))
+        return 0;
+    *span = kmax - kmin + 1;
+    return *span < POND_PARTITIONS_PER_COPY;
+}
+
+/* 1 when b reads like a: the same schema, timestamp column and type. */
+static int batch_same(const match *a, const match *b)
+{
+    return strcmp(a->schemas_sha256, b->schemas_sha256) == 0 && strcmp(a->ts_col, b->ts_col) == 0 &&
+           strcmp(a->ts_type, b->ts_type) == 0;
+}
+
+/* How many of the n matches from m on are written by one COPY (1: m alone): a run of
+ * batch_ok, batch_same series with at most POND_PARTITIONS_PER_COPY partitions in all. */
+static size_t batch_len(const stage_state *s, const match *m, size_t n)
+{
+    int64_t total, span;
+    size_t k = 1;
+
+    if (n < 2 || !batch_ok(s, m, &total))
+        return 1;
+    while (k < n && batch_ok(s, &m[k], &span) && batch_same(m, &m[k]) &&
+           total + span <= POND_PARTITIONS_PER_COPY) {
+        total += span;
+        k++;
+    }
+    return k;
+}
+
+/* The n matches from m on (batch_len) by one COPY into staging/work/<seq>, each file then
+ * placed in its series' output and recorded as write_table does, series by series.  When
+ * the COPY fails (not canceled), nothing is placed and *alone is set: the caller writes the
+ * series one by one, which names the one at fault. */
+static int write_batch(stage_state *s, const match *m, size_t n, int *alone)
+{
+    int rc = POND_OK;
+    pond_buf local = POND_BUF_INIT, ts = POND_BUF_INIT, target = POND_BUF_INIT,
+             what = POND_BUF_INIT, file_path = POND_BUF_INIT;
+    pond_export_progress *pr = pond_export_ctx_progress(s->ctx);
+    pond_written w = POND_WRITTEN_INIT;
+    size_t nfiles = 0;
+    char **outs = calloc(n, sizeof *outs);
+    const char **files = NULL;
+    int64_t *series = NULL;
+
+    *alone = 0;
+    for (size_t i = 0; i < n; i++)
+        nfiles += m[i].nfiles;
+    if (!outs || !(files = calloc(nfiles, sizeof *files)) ||
+        !(series = calloc(nfiles, sizeof *series))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0, k = 0; i < n; i++) {
+        pond_buf out = POND_BUF_INIT;
+        if ((rc = pond_buf_printf(&out, "%s/out/%s", pond_export_ctx_staging(s->ctx), m[i].rel)) ||
+            !(outs[i] = pond_buf_detach(&out))) {
+            pond_buf_free(&out);
+            rc = rc ? rc : pond_error_oom();
+            goto done;
+        }
+        for (size_t j = 0; j < m[i].nfiles; j++, k++) {
+            files[k] = m[i].files[j];
+            series[k] = (int64_t)i;
+        }
+    }
+    /* staging/work/<n>: DuckDB makes <n>, not its parent */
+    if ((rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
+        (rc = pond_fs_mkdir_p(target.ptr)) ||
+        (rc = pond_buf_printf(&target, "/%zu", s->work_seq++)) || (rc = put_local(&local, s, m)) ||
+        (rc = put_ts(&ts, m)) ||
+        (rc = pond_buf_printf(&what, "'%s' and %zu more series", m->path, n - 1)))
+        goto done;
+    if (!pond_export__sql_ident_ok(m->ts_col) && (rc = set_ts_variable(s, m)))
+        goto done;
+    if ((rc = pond_export_progress_source(pr, m->path, 0)) != POND_OK)
+        goto done;
+    pond_batch_copy c = {.target = target.ptr, .local_sql = local.ptr, .ts_sql = ts.ptr,
+                         .ts_is_tz = is_tz_type(m->ts_type), .nlevels = s->nlevels,
+                         .has_start = s->has_start, .has_end = s->has_end,
+                         .start_us = s->start_us, .end_us = s->end_us, .files = files,
+                         .series = series, .nfiles = nfiles, .what = what.ptr};
+    if ((rc = pond_batch_copy_run(pond_export_ctx_con(s->ctx), pr, &c, &w)) != POND_OK) {
+        if (!pond_export_progress_stopped(pr) && pond_fs_rm_rf(target.ptr) == POND_OK) {
+            *alone = 1;
+            rc = POND_OK;
+        }
+        goto done;
+    }
+    if ((rc = pond_written_place(&w, s->nlevels, (const char *const *)outs, n)) ||
+        (rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
+        (rc = pond_fs_rm_rf(target.ptr)) || (rc = prefetch_windows(s, &w)))
+        goto done;
+    /* the files are sorted by series: each series' records, as if it had been written alone */
+    for (size_t i = 0, f = 0; i < n; i++) {
+        if ((rc = pond_export_progress_source(pr, m[i].path, m[i].rows)) ||
+            (rc = begin_entry(s, &m[i])))
+            goto done;
+        for (; f < w.n && w.v[f].src_index == (long)i; f++) {
+            pond_buf_clear(&file_path);
+            if ((rc = record_placed(s, &m[i], &w.v[f], &file_path, 0, 0, 0)) != POND_OK)
+                goto done;
+        }
+        if ((rc = check_fail_hook(s)) != POND_OK)
+            goto done;
+        s->matches_done++;
+        if ((rc = pond_export_progress_source_done(pr, s->files, 0)) != POND_OK)
+            goto done;
+    }
+done:
+    for (size_t i = 0; outs && i < n; i++)
+        free(outs[i]);
+    free(outs);
+    free(files);
+    free(series);
+    pond_written_free(&w);
+    pond_buf_free(&local);
+    pond_buf_free(&ts);
+    pond_buf_free(&target);
+    pond_buf_free(&what);
+    pond_buf_free(&file_path);
     return rc;
 }
 
@@ -1385,8 +1551,19 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         bytes_total += cs.m[i].bytes;
     }
     pond_export_progress_totals(pond_export_ctx_progress(ctx), cs.n, rows_total, bytes_total);
-    for (size_t i = 0; i < cs.n; i++) {
+    for (size_t i = 0, solo_until = 0; i < cs.n; i++) {
         const match *m = &cs.m[i];
+        size_t nbatch = i >= solo_until ? batch_len(&s, m, cs.n - i) : 1;
+        if (nbatch > 1) {
+            int alone;
+            if ((rc = write_batch(&s, m, nbatch, &alone)) != POND_OK)
+                goto done;
+            if (!alone) {
+                i += nbatch - 1;
+                continue;
+            }
+            solo_until = i + nbatch; /* the batch failed: one by one, for the right message */
+        }
         if ((rc = pond_export_progress_source(pond_export_ctx_progress(ctx), m->path,
                                               m->rows)) != POND_OK)
             goto done;

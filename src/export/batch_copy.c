@@ -1,0 +1,123 @@
+/*
+ * export/batch_copy.c: the COPY of a batch of series (see batch_copy.h).
+ */
+#include "export/batch_copy.h"
+
+#include <stdlib.h>
+#include "export/partition_plan.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define FILE_COLUMN "__pond_file" /* a row's file_index, until it is mapped to its series */
+
+static int put_sql(pond_buf *b, const pond_batch_copy *c)
+{
+    int rc;
+    if ((rc = pond_buf_puts(b, "COPY (SELECT * EXCLUDE (" POND_KEY_COLUMN ", " FILE_COLUMN "), ")) ||
+        (rc = pond_partition_key_sql(b, c->nlevels, POND_KEY_COLUMN)) ||
+        (rc = pond_buf_puts(b, " AS " POND_KEY_COLUMN ", $3[" FILE_COLUMN " + 1] AS " POND_SRC_COLUMN
+                               " FROM (SELECT *, ")) ||
+        (rc = pond_buf_printf(b, "%s AS " POND_KEY_COLUMN ", CAST(file_index AS BIGINT) AS " FILE_COLUMN
+                                 " FROM read_parquet($2)",
+                              c->local_sql)))
+        return rc;
+    if (c->has_start && (rc = pond_buf_printf(b, " WHERE %s >= $4", c->ts_sql)))
+        return rc;
+    if (c->has_end && (rc = pond_buf_printf(b, "%s%s < $%d", c->has_start ? " AND " : " WHERE ",
+                                            c->ts_sql, c->has_start ? 5 : 4)))
+        return rc;
+    return pond_buf_puts(b, ")) TO $1 (FORMAT PARQUET, PARTITION_BY (" POND_SRC_COLUMN
+                            ", " POND_KEY_COLUMN "), RETURN_FILES)");
+}
+
+/* $2 (the files) and $3 (their series) as lists. */
+static int bind_lists(duckdb_prepared_statement st, const pond_batch_copy *c)
+{
+    int rc = POND_OK;
+    duckdb_logical_type vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    duckdb_logical_type it = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
+    duckdb_value *names = calloc(c->nfiles ? c->nfiles : 1, sizeof *names);
+    duckdb_value *series = calloc(c->nfiles ? c->nfiles : 1, sizeof *series);
+    duckdb_value lnames = NULL, lseries = NULL;
+
+    if (!names || !series) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < c->nfiles; i++) {
+        names[i] = duckdb_create_varchar(c->files[i]);
+        series[i] = duckdb_create_int64(c->series[i]);
+    }
+    lnames = duckdb_create_list_value(vt, names, c->nfiles);
+    lseries = duckdb_create_list_value(it, series, c->nfiles);
+    if (!lnames || !lseries || duckdb_bind_value(st, 2, lnames) == DuckDBError ||
+        duckdb_bind_value(st, 3, lseries) == DuckDBError)
+        rc = pond_error_set(POND_ERROR, "cannot bind the version files of %s", c->what);
+done:
+    for (size_t i = 0; i < c->nfiles; i++) {
+        if (names)
+            duckdb_destroy_value(&names[i]);
+        if (series)
+            duckdb_destroy_value(&series[i]);
+    }
+    free(names);
+    free(series);
+    duckdb_destroy_value(&lnames);
+    duckdb_destroy_value(&lseries);
+    duckdb_destroy_logical_type(&vt);
+    duckdb_destroy_logical_type(&it);
+    return rc;
+}
+
+static int bind_bounds(duckdb_prepared_statement st, const pond_batch_copy *c)
+{
+    idx_t at = 4;
+    int64_t bounds[2] = {c->start_us, c->end_us};
+    int has[2] = {c->has_start, c->has_end};
+
+    for (int i = 0; i < 2; i++) {
+        duckdb_state ok;
+        if (!has[i])
+            continue;
+        if (c->ts_is_tz)
+            ok = duckdb_bind_timestamp_tz(st, at++, (duckdb_timestamp){bounds[i]});
+        else
+            ok = duckdb_bind_timestamp(st, at++, (duckdb_timestamp){bounds[i]});
+        if (ok == DuckDBError)
+            return pond_error_set(POND_ERROR, "cannot bind the time bounds for %s", c->what);
+    }
+    return POND_OK;
+}
+
+int pond_batch_copy_run(duckdb_connection con, pond_export_progress *pr, const pond_batch_copy *c,
+                        pond_written *w)
+{
+    int rc;
+    pond_buf sql = POND_BUF_INIT;
+    duckdb_prepared_statement st = NULL;
+    duckdb_result res;
+
+    if ((rc = put_sql(&sql, c)) != POND_OK)
+        goto done;
+    if (duckdb_prepare(con, sql.ptr, &st) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot export %s: %s", c->what, duckdb_prepare_error(st));
+        goto done;
+    }
+    if (duckdb_bind_varchar(st, 1, c->target) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot bind the output path of %s", c->what);
+        goto done;
+    }
+    if ((rc = bind_lists(st, c)) || (rc = bind_bounds(st, c)))
+        goto done;
+    if (pond_export_progress_execute(pr, con, st, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot export %s: %s", c->what, duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        goto done;
+    }
+    rc = pond_written_add_result(w, &res, c->target, c->nlevels);
+    duckdb_destroy_result(&res);
+done:
+    duckdb_destroy_prepare(&st);
+    pond_buf_free(&sql);
+    return rc;
+}
