@@ -3,6 +3,7 @@
  */
 #include "export/batch_copy.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include "export/partition_plan.h"
 #include "util/buf.h"
@@ -10,13 +11,22 @@
 
 #define FILE_COLUMN "__pond_file" /* a row's file_index, until it is mapped to its series */
 
+/* One key for (series, partition): DuckDB's partitioned write costs per key column and row,
+ * so the series is packed above the partition key (offset to be non-negative, NULL as the
+ * top value), and taken apart again by split_key. */
+#define KEY_BITS 40
+#define KEY_OFFSET (INT64_C(1) << (KEY_BITS - 1)) /* minutes of +-1 million years fit */
+#define KEY_NULL ((INT64_C(1) << KEY_BITS) - 1)
+
 static int put_sql(pond_buf *b, const pond_batch_copy *c)
 {
     int rc;
     if ((rc = pond_buf_puts(b, "COPY (SELECT * EXCLUDE (" POND_KEY_COLUMN ", " FILE_COLUMN "), ")) ||
+        (rc = pond_buf_printf(b, "$3[" FILE_COLUMN " + 1] * %" PRId64 " + coalesce(",
+                              INT64_C(1) << KEY_BITS)) ||
         (rc = pond_partition_key_sql(b, c->nlevels, POND_KEY_COLUMN)) ||
-        (rc = pond_buf_puts(b, " AS " POND_KEY_COLUMN ", $3[" FILE_COLUMN " + 1] AS " POND_SRC_COLUMN
-                               " FROM (SELECT *, ")) ||
+        (rc = pond_buf_printf(b, " + %" PRId64 ", %" PRId64 ") AS " POND_KEY_COLUMN " FROM (SELECT *, ",
+                              KEY_OFFSET, KEY_NULL)) ||
         (rc = pond_buf_printf(b, "%s AS " POND_KEY_COLUMN ", CAST(file_index AS BIGINT) AS " FILE_COLUMN
                                  " FROM read_parquet($2)",
                               c->local_sql)))
@@ -26,8 +36,25 @@ static int put_sql(pond_buf *b, const pond_batch_copy *c)
     if (c->has_end && (rc = pond_buf_printf(b, "%s%s < $%d", c->has_start ? " AND " : " WHERE ",
                                             c->ts_sql, c->has_start ? 5 : 4)))
         return rc;
-    return pond_buf_puts(b, ")) TO $1 (FORMAT PARQUET, PARTITION_BY (" POND_SRC_COLUMN
-                            ", " POND_KEY_COLUMN "), RETURN_FILES)");
+    return pond_buf_puts(b, ")) TO $1 (FORMAT PARQUET, PARTITION_BY (" POND_KEY_COLUMN
+                            "), RETURN_FILES)");
+}
+
+/* The files from w->v[from] on: their series and partition from the packed key. */
+static int split_keys(pond_written *w, size_t from, int nlevels, size_t nseries)
+{
+    for (size_t i = from; i < w->n; i++) {
+        pond_written_file *f = &w->v[i];
+        int64_t low = f->key & KEY_NULL, series = f->key >> KEY_BITS;
+        if (!f->key_ok || f->key < 0 || (uint64_t)series >= nseries)
+            return pond_error_set(POND_ERROR, "unexpected export file '%s'", f->src);
+        f->src_index = (long)series;
+        f->key_ok = low != KEY_NULL;
+        f->key = f->key_ok ? low - KEY_OFFSET : 0;
+        if (f->key_ok)
+            pond_partition_key_levels(nlevels, f->key, f->vals);
+    }
+    return POND_OK;
 }
 
 /* $2 (the files) and $3 (their series) as lists. */
@@ -114,8 +141,11 @@ int pond_batch_copy_run(duckdb_connection con, pond_export_progress *pr, const p
         duckdb_destroy_result(&res);
         goto done;
     }
+    size_t from = w->n;
     rc = pond_written_add_result(w, &res, c->target, c->nlevels);
     duckdb_destroy_result(&res);
+    if (rc == POND_OK)
+        rc = split_keys(w, from, c->nlevels, c->nseries);
 done:
     duckdb_destroy_prepare(&st);
     pond_buf_free(&sql);

@@ -57,17 +57,11 @@ static int take_int(const char **p, const char *name, int64_t *val, int *null)
 static int parse_name(pond_written_file *f, const char *rel, int nlevels)
 {
     const char *p = rel;
-    int64_t v = 0;
     int null = 0;
 
     f->key_ok = 1;
     if (nlevels == 0)
         return POND_OK;
-    if (take_int(&p, POND_SRC_COLUMN, &v, &null) == 0) {
-        if (null || v < 0)
-            return pond_error_set(POND_ERROR, "unexpected export file '%s'", rel);
-        f->src_index = (long)v;
-    }
     if (take_int(&p, POND_KEY_COLUMN, &f->key, &null) != 0 ||
         sscanf(p, "data_%ld.parquet", &f->index) != 1 || strchr(p, '/'))
         return pond_error_set(POND_ERROR, "unexpected export file '%s'", rel);

@@ -1,8 +1,9 @@
 /*
  * export/partition_write.h: the files one data-export COPY wrote, moved to their final names.
  *
- * A partitioned COPY writes <dir>/[__pond_src=<i>/]__pond_local=<key>/data_<n>.parquet (the
- * integer key of partition_plan.h; __pond_src=<i> when one COPY writes a batch of series).
+ * A partitioned COPY writes <dir>/__pond_local=<key>/data_<n>.parquet (the integer key of
+ * partition_plan.h; a batch of series packs the series into it and sets src_index,
+ * batch_copy.h).
  * pond_written_add_result() takes the names from the COPY's RETURN_FILES result; and
  * pond_written_place() gives each file its final name under its output
  *   <out>/year=2024/month=7/day=3/data.parquet, data_1.parquet … (DuckDB's order of n)
@@ -19,7 +20,6 @@
 #include "export/temporal.h"
 
 #define POND_KEY_COLUMN "__pond_local" /* the key (a source column of that name is refused) */
-#define POND_SRC_COLUMN "__pond_src"   /* the series' index in a batch */
 
 typedef struct pond_written_file {
     char *src;       /* where DuckDB wrote it (absolute); owned */
@@ -27,7 +27,7 @@ typedef struct pond_written_file {
                       * relative to its output directory ("" unpartitioned); owned */
     char *name;      /* after pond_written_place: the file, relative to its output
                       * directory ("year=2024/month=7/data_1.parquet"); owned */
-    long src_index;  /* the series in a batch; 0 without __pond_src */
+    long src_index;  /* the series in a batch (its output in pond_written_place); else 0 */
     long index;      /* n of data_<n>.parquet */
     int key_ok;      /* 0 for a NULL key (rows without a timestamp) */
     int64_t key;

@@ -1173,7 +1173,7 @@ static int write_batch(stage_state *s, const match *m, size_t n, int *alone)
                          .ts_is_tz = is_tz_type(m->ts_type), .nlevels = s->nlevels,
                          .has_start = s->has_start, .has_end = s->has_end,
                          .start_us = s->start_us, .end_us = s->end_us, .files = files,
-                         .series = series, .nfiles = nfiles, .what = what.ptr};
+                         .series = series, .nfiles = nfiles, .nseries = n, .what = what.ptr};
     if ((rc = pond_batch_copy_run(pond_export_ctx_con(s->ctx), pr, &c, &w)) != POND_OK) {
         if (!pond_export_progress_stopped(pr) && pond_fs_rm_rf(target.ptr) == POND_OK) {
             *alone = 1;
