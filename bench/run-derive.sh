@@ -7,21 +7,18 @@
 # One series of N rows (default 10,000,000: one a minute, ~19 years, 3 parameters, made by
 # pond-gen-sensors) in a fresh pond, and a temporal-reduce node over it (res=1h; avg, min, max
 # of every parameter, count).  Then REPS times (default 3), pond and DuckDB alternating which
-# goes first, each under /usr/bin/time:
+# goes first, each under /usr/bin/time -v (bench/lib.sh: wall, user+sys CPU, peak RSS):
 #   cat    : pond cat --sql 'SELECT count(*) FROM series' /reduced/s/res=1h.series
 #            vs duckq "SELECT count(*) FROM (<the GROUP BY over the content file>)"
 #   export : pond export -p /reduced/s/res=1h.series -d OUT
 #            vs duckq "COPY (<the GROUP BY>) TO 'OUT/data.parquet'"
-# Reported: median wall seconds and max peak RSS of each, and DuckDB wall / pond wall.
+# Reported: a markdown table (median wall with every run, median CPU, max RSS) and the ratios
+# pond / DuckDB of the medians, wall and CPU, with the load average before and after.
 # Checked (not timed): both give the same count of buckets and the same sum of counts.
 set -euo pipefail
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD:-$root/build-bench}
+. "$(dirname "$0")/lib.sh"
 minutes=10000000
 reps=3
-keep=0
-tmp=${TMPDIR:-/tmp}
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -29,25 +26,18 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift 2 ;;
     --tmp) tmp=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-derive.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
+bench_need pond duckq pond-gen-sensors
+bench_init derive
 pond=$build/pond
 duckq=$build/duckq
-gen=$build/pond-gen-sensors
-for b in "$pond" "$duckq" "$gen"; do
-    [ -x "$b" ] || { echo "run-derive.sh: missing $b: scripts/build.sh $(basename "$build")" >&2; exit 1; }
-done
-[ -x /usr/bin/time ] || { apt-get install -y time >/dev/null 2>&1 || true; }
-
-work=$(mktemp -d "$tmp/pond-bench-derive.XXXXXX")
-cleanup() { if [ "$keep" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi; }
-trap cleanup EXIT
 export POND=$work/pond
 
 echo "== $minutes rows: generating and loading…" >&2
-"$gen" "$work/gen" --sites 1 --params 3 --minutes "$minutes" --format parquet >/dev/null
+"$build/pond-gen-sensors" "$work/gen" --sites 1 --params 3 --minutes "$minutes" --format parquet >/dev/null
 src=$(ls "$work"/gen/*.parquet)
 "$pond" init >/dev/null
 "$pond" mkdir /sites >/dev/null
@@ -75,37 +65,31 @@ for a in avg min max; do
 done
 groupby="SELECT time_bucket(INTERVAL '1 hours', timestamp) AS timestamp$aggs, count(*) AS count FROM read_parquet('$content') GROUP BY 1 ORDER BY 1"
 
-# timed LABEL CMD…: append "wall rss" to $work/LABEL
-timed() {
-    local label=$1
-    shift
-    /usr/bin/time -f '%e %M' -o "$work/t.$$" "$@" >"$work/last.out" 2>"$work/last.err" ||
-        { echo "run-derive.sh: $label failed:" >&2; cat "$work/last.err" >&2; exit 1; }
-    cat "$work/t.$$" >>"$work/$label"
-}
-for i in $(seq "$reps"); do
-    pc() { timed pond-cat "$pond" cat --format csv --sql 'SELECT count(*) FROM series' /reduced/s/res=1h.series; }
-    dc() { timed duck-cat "$duckq" "SELECT count(*) FROM ($groupby)"; }
-    pe() { rm -rf "$work/out-p"; timed pond-export "$pond" export -p /reduced/s/res=1h.series -d "$work/out-p" --quiet; }
-    de() { rm -rf "$work/out-d"; mkdir -p "$work/out-d"; timed duck-export "$duckq" "COPY ($groupby) TO '$work/out-d/data.parquet' (FORMAT PARQUET)"; }
-    if [ $((i % 2)) = 1 ]; then pc; dc; pe; de; else dc; pc; de; pe; fi
+cat_p="\"$pond\" cat --format csv --sql 'SELECT count(*) FROM series' /reduced/s/res=1h.series"
+cat_d="\"$duckq\" \"SELECT count(*) FROM (\$groupby)\""
+echo "# derive: $minutes rows to res=1h, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$bench_root" rev-parse --short HEAD), reps=$reps, $(load_note)"
+for ((i = 1; i <= reps; i++)); do
+    alternate "$i" pond-cat "$cat_p" duck-cat "$cat_d"
+    rm -rf "$work/out-p" "$work/out-d"; mkdir -p "$work/out-d"; sync
+    alternate "$i" pond-export "\"$pond\" export -p /reduced/s/res=1h.series -d \"$work/out-p\" --quiet" \
+        duck-export "\"$duckq\" \"COPY (\$groupby) TO '$work/out-d/data.parquet' (FORMAT PARQUET)\""
 done
-# checks
+# checks: the same buckets and the same rows in them, from both
 pcount=$("$duckq" "SELECT count(*) || '|' || sum(count) FROM read_parquet('$work/out-p/reduced/s/res=1h/data.parquet')" | tail -1)
 dcount=$("$duckq" "SELECT count(*) || '|' || sum(count) FROM read_parquet('$work/out-d/data.parquet')" | tail -1)
-[ "$pcount" = "$dcount" ] || { echo "run-derive.sh: outputs differ: pond $pcount, duckdb $dcount" >&2; exit 1; }
-
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-report() { # WHAT
-    local pw dw pr dr
-    pw=$(cut -d' ' -f1 "$work/pond-$1" | median)
-    dw=$(cut -d' ' -f1 "$work/duck-$1" | median)
-    pr=$(cut -d' ' -f2 "$work/pond-$1" | sort -n | tail -1)
-    dr=$(cut -d' ' -f2 "$work/duck-$1" | sort -n | tail -1)
-    printf '%-7s pond %6.2f s  %7d KiB   duckdb %6.2f s  %7d KiB   duckdb/pond %.2f   runs pond: %s  duckdb: %s\n' \
-        "$1" "$pw" "$pr" "$dw" "$dr" "$(echo "$dw / $pw" | bc -l)" \
-        "$(cut -d' ' -f1 "$work/pond-$1" | tr '\n' ' ')" "$(cut -d' ' -f1 "$work/duck-$1" | tr '\n' ' ')"
-}
-echo "rows $minutes, buckets|rows $pcount, reps $reps, $(date -u +%H:%M) UTC, load $(cut -d' ' -f1 /proc/loadavg)"
-report cat
-report export
+pcat=$(tail -1 "$work/pond-cat.out")
+dcat=$(tail -1 "$work/duck-cat.out")
+echo "check: buckets|rows pond $pcount, duckdb $dcount; cat count pond $pcat, duckdb $dcat" >&2
+if [ "$pcount" != "$dcount" ] || [ "$pcat" != "$dcat" ] || [ "${pcount#*|}" != "$minutes" ]; then
+    echo "run-derive.sh: CHECK FAILED" >&2
+    exit 1
+fi
+echo "| case | tool | wall s, median (runs) | user+sys s | peak RSS MiB |"
+echo "|---|---|---|---|---|"
+report cat pond-cat "pond cat --sql count(*) of res=1h"
+report cat duck-cat "DuckDB count(*) of the GROUP BY"
+echo "| cat | **ratio pond/DuckDB** | **$(ratio pond-cat duck-cat 1)** (wall) | $(ratio pond-cat duck-cat 2) (cpu) | |"
+report export pond-export "pond export of res=1h"
+report export duck-export "DuckDB COPY of the GROUP BY"
+echo "| export | **ratio pond/DuckDB** | **$(ratio pond-export duck-export 1)** (wall) | $(ratio pond-export duck-export 2) (cpu) | |"
+echo "# $(load_note) after"

@@ -69,36 +69,35 @@ static void entry_totals(const pond_entry_info *e, int64_t *size, int64_t *rows,
     *has_rows = *has_size && *rows >= 0 && e->type != POND_ENTRY_DATA;
 }
 
+/* One row of list -l.  The type column is as wide as its longest value, "dynamic:series". */
 static void print_long(const pond_entry_info *e)
 {
     int64_t size, rows;
-    char size_s[32] = "-", rows_s[32] = "-";
+    char size_s[32] = "-", rows_s[32] = "-", type[32];
     int has_size, has_rows;
+    size_t versions = e->nversions;
 
     entry_totals(e, &size, &rows, &has_size, &has_rows);
     if (has_size)
         snprintf(size_s, sizeof size_s, "%" PRId64, size);
     if (has_rows)
         snprintf(rows_s, sizeof rows_s, "%" PRId64, rows);
+    snprintf(type, sizeof type, "%s", pond_entry_type_name(e->type));
+    int is_node = e->node == NULL || strcmp(e->node, e->path) == 0;
     if (e->type == POND_ENTRY_DYNAMIC) {
         /* computed when read: no size or rows without reading it; the versions are the
-         * node's config versions */
-        char type[32];
+         * node's config versions, shown on the node itself only */
         const char *as = e->reads_as == POND_ENTRY_SERIES  ? "series"
                          : e->reads_as == POND_ENTRY_TABLE ? "table"
                                                            : "dir";
         snprintf(type, sizeof type, "dynamic:%s", as);
-        printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", type, e->node && strcmp(e->node, e->path)
-                                                                  ? (size_t)0
-                                                                  : e->nversions,
-               "-", "-", e->txn, e->path);
-        if (e->factory && (!e->node || strcmp(e->node, e->path) == 0))
-            printf(" (%s)", e->factory);
-        putchar('\n');
-        return;
+        if (!is_node)
+            versions = 0;
     }
-    printf("%-11s %4zu %12s %10s %6" PRId64 "  %s", pond_entry_type_name(e->type), e->nversions,
-           size_s, rows_s, e->txn, e->path);
+    printf("%-14s %4zu %12s %10s %6" PRId64 "  %s", type, versions, size_s, rows_s, e->txn,
+           e->path);
+    if (e->type == POND_ENTRY_DYNAMIC && e->factory && is_node)
+        printf(" (%s)", e->factory);
     if (e->type == POND_ENTRY_SYMLINK && e->symlink_target)
         printf(" -> %s", e->symlink_target);
     putchar('\n');

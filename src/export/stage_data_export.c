@@ -605,24 +605,15 @@ static int write_data(stage_state *s, const match *m)
     return rc;
 }
 
-/* The first and last event time of the rows written for m (non-temporal). */
-static int event_range(stage_state *s, const match *m, int *has, int64_t *first_ms,
-                       int64_t *last_ms)
+/* The first and last event time of m's rows (non-temporal) from its source, for a dry run:
+ * nothing is written to read them from. */
+static int source_event_range(stage_state *s, const match *m, int *has, int64_t *first_ms,
+                              int64_t *last_ms)
 {
     int rc = POND_OK;
     pond_buf sql = POND_BUF_INIT, cols = POND_BUF_INIT;
     duckdb_result res;
 
-    *has = 0;
-    if (m->type != POND_ENTRY_SERIES)
-        return POND_OK;
-    if (!s->has_start && !s->has_end && !m->relation) {
-        /* All rows: the versions' own min/max from the catalog. */
-        *has = m->has_time;
-        *first_ms = floor_ms(m->min_us);
-        *last_ms = floor_ms(m->max_us);
-        return POND_OK;
-    }
     if ((rc = pond_buf_puts(&cols, "epoch_ms(min(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, ")), epoch_ms(max(")) || (rc = put_ts(&cols, m)) ||
         (rc = pond_buf_puts(&cols, "))")) ||
@@ -639,6 +630,81 @@ static int event_range(stage_state *s, const match *m, int *has, int64_t *first_
 done:
     pond_buf_free(&sql);
     pond_buf_free(&cols);
+    return rc;
+}
+
+/* The first and last event time of the rows written for m (non-temporal): the files w placed
+ * under out, or with w NULL (a dry run) the rows that would be. */
+static int event_range(stage_state *s, const match *m, const pond_written *w, const char *out,
+                       int *has, int64_t *first_ms, int64_t *last_ms)
+{
+    int rc = POND_OK;
+    pond_buf sql = POND_BUF_INIT, path = POND_BUF_INIT;
+    duckdb_prepared_statement st = NULL;
+    duckdb_logical_type vt = NULL;
+    duckdb_value *vals = NULL, list = NULL;
+    duckdb_result res;
+
+    *has = 0;
+    if (m->type != POND_ENTRY_SERIES || (w && w->n == 0))
+        return POND_OK;
+    if (!s->has_start && !s->has_end && !m->relation) {
+        /* All rows: the versions' own min/max from the catalog. */
+        *has = m->has_time;
+        *first_ms = floor_ms(m->min_us);
+        *last_ms = floor_ms(m->max_us);
+        return POND_OK;
+    }
+    if (!w)
+        return source_event_range(s, m, has, first_ms, last_ms);
+    /* Else the min/max of the time column of the files just written: one column of the rows
+     * kept, where the source again would be every row (and a dynamic node computed twice). */
+    if (m->ts_col && !pond_export__sql_ident_ok(m->ts_col) && (rc = set_ts_variable(s, m)))
+        return rc;
+    if ((rc = pond_buf_puts(&sql, "SELECT epoch_ms(min(")) || (rc = put_ts(&sql, m)) ||
+        (rc = pond_buf_puts(&sql, ")), epoch_ms(max(")) || (rc = put_ts(&sql, m)) ||
+        (rc = pond_buf_puts(&sql, ")) FROM read_parquet($1)")))
+        goto done;
+    if (!(vals = calloc(w->n, sizeof *vals)) ||
+        !(vt = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR))) {
+        rc = pond_error_oom();
+        goto done;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        pond_buf_clear(&path);
+        if ((rc = pond_buf_printf(&path, "%s/%s", out, w->v[i].name)) != POND_OK)
+            goto done;
+        vals[i] = duckdb_create_varchar(path.ptr);
+    }
+    list = duckdb_create_list_value(vt, vals, w->n);
+    if (duckdb_prepare(pond_export_ctx_con(s->ctx), sql.ptr, &st) == DuckDBError ||
+        !list || duckdb_bind_value(st, 1, list) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot read the time range written for '%s': %s",
+                            m->path, st ? duckdb_prepare_error(st) : "out of memory");
+        goto done;
+    }
+    if (duckdb_execute_prepared(st, &res) == DuckDBError) {
+        rc = pond_error_set(POND_ERROR, "cannot read the time range written for '%s': %s",
+                            m->path, duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+        goto done;
+    }
+    if (!duckdb_value_is_null(&res, 0, 0)) {
+        *has = 1;
+        *first_ms = duckdb_value_int64(&res, 0, 0);
+        *last_ms = duckdb_value_int64(&res, 1, 0);
+    }
+    duckdb_destroy_result(&res);
+done:
+    for (size_t i = 0; vals && i < w->n; i++)
+        duckdb_destroy_value(&vals[i]);
+    free(vals);
+    duckdb_destroy_value(&list);
+    if (vt)
+        duckdb_destroy_logical_type(&vt);
+    duckdb_destroy_prepare(&st);
+    pond_buf_free(&sql);
+    pond_buf_free(&path);
     return rc;
 }
 
@@ -815,7 +881,8 @@ int data_export_write_table(stage_state *s, const match *m, const time_window *r
 
     int has_range = 0;
     int64_t first_ms = 0, last_ms = 0;
-    if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
+    if (!s->nlevels &&
+        (rc = event_range(s, m, &w, out.ptr, &has_range, &first_ms, &last_ms)) != POND_OK)
         goto done;
     for (size_t i = 0; i < w.n; i++) {
         const pond_written_file *f = &w.v[i];
@@ -875,7 +942,8 @@ int data_export_dry_run_table(stage_state *s, const match *m)
     have_res = 1;
     int has_range = 0;
     int64_t first_ms = 0, last_ms = 0;
-    if (!s->nlevels && (rc = event_range(s, m, &has_range, &first_ms, &last_ms)) != POND_OK)
+    if (!s->nlevels &&
+        (rc = event_range(s, m, NULL, NULL, &has_range, &first_ms, &last_ms)) != POND_OK)
         goto done;
     if (s->nlevels) {
         idx_t nr = duckdb_row_count(&res);

@@ -16,6 +16,7 @@
  * pond_glob_may_descend runs the same components forward as a set of states (an NFA).
  */
 #include "glob/glob_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,15 +111,10 @@ static int split_path(const char *path, name_ref **out, size_t *n)
         const char *e = p;
         while (*e && *e != '/')
             e++;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            name_ref *v = realloc(*out, cap * sizeof *v);
-            if (!v) {
-                free(*out);
-                *out = NULL;
-                return pond_error_oom();
-            }
-            *out = v;
+        if (POND_GROW(*out, *n, cap)) {
+            free(*out);
+            *out = NULL;
+            return POND_ENOMEM;
         }
         (*out)[*n].p = p;
         (*out)[*n].len = (size_t)(e - p);

@@ -9,6 +9,7 @@
  * two threads at once.
  */
 #include "mustache/mustache_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +67,9 @@ int mustache__get_partial(pond_mustache *t, const char *name, const mustache_tpl
     src = t->loader(name, &origin, t->loader_ctx);
     if (src && (rc = mustache__parse(&tpl, src, origin ? origin : name)))
         goto done;
-    if (t->ncache == t->capcache) {
-        size_t cap = t->capcache ? 2 * t->capcache : 8;
-        cache_entry *v = realloc(t->cache, cap * sizeof *v);
-        if (!v) {
-            rc = pond_error_oom();
-            goto done;
-        }
-        t->cache = v;
-        t->capcache = cap;
+    if (POND_GROW(t->cache, t->ncache, t->capcache)) {
+        rc = POND_ENOMEM;
+        goto done;
     }
     if (!(key = strdup(name))) {
         rc = pond_error_oom();
@@ -98,8 +93,9 @@ static int in_cache(const pond_mustache *t, const char *name)
     return 0;
 }
 
-/* Load the fixed-name partials and parents under list, and theirs in turn; a name already in
- * the cache has been walked (or is being walked: a recursive partial). */
+/* Load the fixed-name partials and parents that list names.  Recursive over the tree, which
+ * is at most POND_MUSTACHE_MAX_DEPTH deep (parse.c), but not into the templates it loads:
+ * pond_mustache_preload walks those in turn. */
 static int preload_list(pond_mustache *t, const mustache_list *list, char **missing)
 {
     int rc = POND_OK;
@@ -112,8 +108,6 @@ static int preload_list(pond_mustache *t, const mustache_list *list, char **miss
                 break;
             if (!sub && missing && !*missing && !(*missing = strdup(n->name)))
                 rc = pond_error_oom();
-            if (sub && rc == POND_OK)
-                rc = preload_list(t, &sub->root, missing);
         }
         if (rc == POND_OK)
             rc = preload_list(t, &n->children, missing);
@@ -125,7 +119,13 @@ int pond_mustache_preload(pond_mustache *t, char **missing)
 {
     if (missing)
         *missing = NULL;
-    return preload_list(t, &t->main->root, missing);
+    int rc = preload_list(t, &t->main->root, missing);
+    /* Every template loaded is appended to the cache, and walked here in its turn: a chain of
+     * partials however long costs no stack, and a recursive one is walked once. */
+    for (size_t i = 0; i < t->ncache && rc == POND_OK; i++)
+        if (t->cache[i].tpl)
+            rc = preload_list(t, &t->cache[i].tpl->root, missing);
+    return rc;
 }
 
 int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out)

@@ -19,6 +19,7 @@
  * one.  With repair the check holds the write lock throughout, so no writer is at work.
  */
 #include "store/check_int.h"
+#include "util/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,15 +76,9 @@ static int load_contents(checker *c)
     while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
         content_status *s;
         rc = POND_OK;
-        if (c->n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            content_status *nv = realloc(c->v, ncap * sizeof *nv);
-            if (!nv) {
-                rc = pond_error_oom();
-                break;
-            }
-            c->v = nv;
-            cap = ncap;
+        if (POND_GROW(c->v, c->n, cap)) {
+            rc = POND_ENOMEM;
+            break;
         }
         s = &c->v[c->n];
         memset(s, 0, sizeof *s);

@@ -8,6 +8,7 @@
  * say what is unreferenced.
  */
 #include "store/check_int.h"
+#include "util/grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,14 +22,8 @@ static int add(checker *c, size_t *cap, const char *name)
     size_t n = strlen(name) + 1;
     char *copy;
 
-    if (c->ndata == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 256;
-        char **nv = realloc(c->data_files, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        c->data_files = nv;
-        *cap = ncap;
-    }
+    if (POND_GROW(c->data_files, c->ndata, *cap))
+        return POND_ENOMEM;
     if (!(copy = malloc(n)))
         return pond_error_oom();
     memcpy(copy, name, n);

@@ -6,6 +6,7 @@
  * shared: the same bytes are stored once.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,14 +32,8 @@ static int remember(store_txn *txn, const char *path)
     size_t n = strlen(path) + 1;
     char *copy;
 
-    if (txn->nnew == txn->capnew) {
-        size_t cap = txn->capnew ? txn->capnew * 2 : 8;
-        char **v = realloc(txn->new_files, cap * sizeof *v);
-        if (!v)
-            return pond_error_oom();
-        txn->new_files = v;
-        txn->capnew = cap;
-    }
+    if (POND_GROW(txn->new_files, txn->nnew, txn->capnew))
+        return POND_ENOMEM;
     if (!(copy = malloc(n)))
         return pond_error_oom();
     memcpy(copy, path, n);

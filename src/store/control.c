@@ -14,6 +14,7 @@
  * table's.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -205,15 +206,9 @@ int store_control_glob(pond *p, const char *pattern, unsigned flags, pond_entry_
     if (rc < 0)
         goto done;
     while ((rc = store_sql_next(&st)) == 1) {
-        if (nseq == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            int64_t *n = realloc(seqs, ncap * sizeof *n);
-            if (!n) {
-                rc = pond_error_oom();
-                goto done;
-            }
-            seqs = n;
-            cap = ncap;
+        if (POND_GROW(seqs, nseq, cap)) {
+            rc = POND_ENOMEM;
+            goto done;
         }
         seqs[nseq++] = store_sql_int(&st, 0);
     }

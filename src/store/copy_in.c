@@ -13,6 +13,7 @@
  * starts, DuckDB's estimate while one is rewritten, and the end before the commit.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -199,7 +200,7 @@ static int read_columns(pond *p, const char *parquet, column_list *out)
 {
     store_rows rows;
     const char *params[1] = {parquet};
-    size_t cap = 0;
+    size_t cap = 0, type_cap = 0; /* of out->names and out->types */
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -210,18 +211,9 @@ static int read_columns(pond *p, const char *parquet, column_list *out)
     if (rc < 0)
         return rc;
     while (store_rows_next(&rows)) {
-        if (out->n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            char **nn = realloc(out->names, ncap * sizeof *nn);
-            char **nt = nn ? realloc(out->types, ncap * sizeof *nt) : NULL;
-            if (nn)
-                out->names = nn;
-            if (!nt) {
-                rc = pond_error_oom();
-                break;
-            }
-            out->types = nt;
-            cap = ncap;
+        if (POND_GROW(out->names, out->n, cap) || POND_GROW(out->types, out->n, type_cap)) {
+            rc = POND_ENOMEM;
+            break;
         }
         out->names[out->n] = store_rows_str(&rows, 0);
         out->types[out->n] = store_rows_str(&rows, 1);

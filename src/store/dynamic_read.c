@@ -5,6 +5,7 @@
  * versions of the node's sources in the reader's snapshot.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 #include "store/dynamic.h"
 
 #include <stdlib.h>
@@ -38,14 +39,8 @@ static int add_entry(const store_dynamic_entry *d, void *ctx)
                               c->node->path);
     if (c->want && strcmp(c->want, d->path) != 0)
         return POND_OK;
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 8;
-        store_entry *nv = realloc(c->v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        c->v = nv;
-        c->cap = ncap;
-    }
+    if (POND_GROW(c->v, c->n, c->cap))
+        return POND_ENOMEM;
     e = &c->v[c->n];
     memset(e, 0, sizeof *e);
     e->id = -1;

@@ -13,6 +13,7 @@
  * prints it.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -282,16 +283,10 @@ static int write_table(stream *s, FILE *out)
     while (!eof) {
         c = stream_next(s, &rc);
         if (c) {
-            if (b.n == b.cap) {
-                size_t ncap = b.cap ? b.cap * 2 : 4;
-                duckdb_data_chunk *nv = realloc(b.chunks, ncap * sizeof *nv);
-                if (!nv) {
-                    duckdb_destroy_data_chunk(&c);
-                    rc = pond_error_oom();
-                    break;
-                }
-                b.chunks = nv;
-                b.cap = ncap;
+            if (POND_GROW(b.chunks, b.n, b.cap)) {
+                duckdb_destroy_data_chunk(&c);
+                rc = POND_ENOMEM;
+                break;
             }
             b.chunks[b.n++] = c;
             n = duckdb_data_chunk_get_size(c);

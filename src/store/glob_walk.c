@@ -8,6 +8,7 @@
  * does not follow them.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,14 +49,8 @@ static void walk_free(walk *w)
 
 static int grow_matches(walk *w)
 {
-    if (w->n == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 16;
-        match *nv = realloc(w->v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        w->v = nv;
-        w->cap = ncap;
-    }
+    if (POND_GROW(w->v, w->n, w->cap))
+        return POND_ENOMEM;
     return POND_OK;
 }
 
@@ -77,14 +72,8 @@ static int add_node(walk *w, store_stmt *st)
 {
     int rc;
 
-    if (w->nnodes == w->capnodes) {
-        size_t ncap = w->capnodes ? w->capnodes * 2 : 4;
-        store_entry *nv = realloc(w->nodes, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        w->nodes = nv;
-        w->capnodes = ncap;
-    }
+    if (POND_GROW(w->nodes, w->nnodes, w->capnodes))
+        return POND_ENOMEM;
     if ((rc = store_entry_from_row(st, 0, &w->nodes[w->nnodes])) < 0)
         return rc;
     w->nnodes++;
@@ -117,14 +106,9 @@ static int ancestor_node(walk *w)
         rc = POND_ENOTFOUND;
     }
     if (rc == POND_OK && e.type == POND_ENTRY_DYNAMIC && strcmp(e.path, w->prefix.ptr) != 0) {
-        if (w->nnodes == w->capnodes) {
-            store_entry *nv = realloc(w->nodes, (w->capnodes + 4) * sizeof *nv);
-            if (!nv) {
-                rc = pond_error_oom();
-                goto done;
-            }
-            w->nodes = nv;
-            w->capnodes += 4;
+        if (POND_GROW(w->nodes, w->nnodes, w->capnodes)) {
+            rc = POND_ENOMEM;
+            goto done;
         }
         w->nodes[w->nnodes++] = e;
         memset(&e, 0, sizeof e);
@@ -138,7 +122,7 @@ done:
 }
 
 /* Add the entries of dynamic node (not itself a match) that match. */
-static int expand_node(walk *w, store_entry *node, size_t first_match)
+static int expand_node(walk *w, store_entry *node)
 {
     store_entry *v = NULL;
     size_t n = 0, i;
@@ -146,11 +130,17 @@ static int expand_node(walk *w, store_entry *node, size_t first_match)
 
     if ((rc = store_dynamic_expand(w->p, node, NULL, &v, &n)) < 0)
         return rc;
+    /* node may be an item of w->v, which grow_matches moves: keep its path aside. */
+    char *self = strdup(node->path);
+    if (!self) {
+        store_dynamic_entries_free(v, n);
+        return pond_error_oom();
+    }
     for (i = 0; i < n && rc == POND_OK; i++) {
         pond_captures caps = POND_CAPTURES_INIT;
         int m;
 
-        if (strcmp(v[i].path, node->path) == 0) {
+        if (strcmp(v[i].path, self) == 0) {
             /* the node itself: a match already filled by expand_matched */
             continue;
         }
@@ -170,7 +160,7 @@ static int expand_node(walk *w, store_entry *node, size_t first_match)
         w->v[w->n].caps = caps;
         w->n++;
     }
-    (void)first_match;
+    free(self);
     store_dynamic_entries_free(v, n);
     return rc;
 }
@@ -212,10 +202,10 @@ static int expand_dynamic(walk *w)
         if ((rc = store_dynamic_self(w->p, e)) < 0)
             break;
         if (e->reads_as == POND_ENTRY_DIR && pond_glob_may_descend(w->g, e->path))
-            rc = expand_node(w, e, n0);
+            rc = expand_node(w, e);
     }
     for (i = 0; i < w->nnodes && rc == POND_OK; i++)
-        rc = expand_node(w, &w->nodes[i], n0);
+        rc = expand_node(w, &w->nodes[i]);
     if (rc == POND_OK && w->n > n0)
         qsort(w->v, w->n, sizeof *w->v, cmp_match);
     return rc;

@@ -13,6 +13,7 @@
  * lists under an exclusive one, so it never sees a directory made but not yet locked.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -125,14 +126,8 @@ static int add_name(char ***v, size_t *n, size_t *cap, const char *name)
     size_t len = strlen(name) + 1;
     char *copy;
 
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        char **nv = realloc(*v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        *v = nv;
-        *cap = ncap;
-    }
+    if (POND_GROW(*v, *n, *cap))
+        return POND_ENOMEM;
     if (!(copy = malloc(len)))
         return pond_error_oom();
     memcpy(copy, name, len);

@@ -4,6 +4,7 @@
  * connection, inside the caller's transaction or read snapshot.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,14 +91,8 @@ int store_version_from_row(pond *p, store_stmt *st, int c, store_entry *e)
     store_version *v;
     int rc;
 
-    if (e->nversions == e->capversions) {
-        size_t ncap = e->capversions ? e->capversions * 2 : 4;
-        store_version *nv = realloc(e->versions, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        e->versions = nv;
-        e->capversions = ncap;
-    }
+    if (POND_GROW(e->versions, e->nversions, e->capversions))
+        return POND_ENOMEM;
     v = &e->versions[e->nversions++];
     memset(v, 0, sizeof *v);
     v->version = store_sql_int(st, c);

@@ -3,6 +3,7 @@
  * in one snapshot, before the callbacks run, so fn may call back into the pond.
  */
 #include "store/store_int.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,9 @@ static int read_log(pond *p, txn_row **v, size_t *n)
     while (rc == POND_OK && (rc = store_sql_next(&st)) == 1) {
         txn_row *r;
         rc = POND_OK;
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            txn_row *nv = realloc(*v, ncap * sizeof *nv);
-            if (!nv) {
-                rc = pond_error_oom();
-                break;
-            }
-            *v = nv;
-            cap = ncap;
+        if (POND_GROW(*v, *n, cap)) {
+            rc = POND_ENOMEM;
+            break;
         }
         r = &(*v)[(*n)++];
         memset(r, 0, sizeof *r);

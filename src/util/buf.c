@@ -4,6 +4,7 @@
 #include "util/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,15 @@ char pond_buf__empty[1];
 
 int pond_buf_grow(pond_buf *b, size_t extra)
 {
+    if (extra >= SIZE_MAX - b->len)
+        return pond_error_set(POND_ENOMEM, "out of memory (a buffer of %zu + %zu bytes)", b->len,
+                              extra);
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return POND_OK;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
-        cap *= 2;
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     char *p = realloc(b->cap ? b->ptr : NULL, cap);
     if (!p)
         return pond_error_oom();

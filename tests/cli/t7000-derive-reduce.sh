@@ -145,6 +145,18 @@ check_eq "export read back with DuckDB: A's hourly rows" "96|5760" \
 check_eq "export_metadata: captures and source" "A|1h|/reduced/A/res=1h.series" \
     "$(q -v m="$TMP/t/export_metadata.parquet" "SELECT string_agg(capture_value, '|' ORDER BY capture_group) || '|' || any_value(source_path) FROM read_parquet(getvariable('m')) WHERE source_path = '/reduced/A/res=1h.series' AND file_path LIKE '%month=3%' GROUP BY file_path" | tr -d '"')"
 
+# without --temporal: one file each; start/end are its first and last bucket (read from the
+# written file, not by computing the node again), also inside a --start-time/--end-time window
+expect_ok pond export -p '/reduced/B/res=*.series' -d "$TMP/flat" --dump-tables "$TMP/flat-t"
+check_eq "export, no --temporal: first and last bucket of each file" \
+    "$(for r in 1d 1h 6h; do pond cat "/reduced/B/res=$r.series" --format csv --sql "SELECT epoch_ms(min(timestamp)) || ' ' || epoch_ms(max(timestamp)) || ' ' || count(*) FROM series" | tail -1; done)" \
+    "$(q -v m="$TMP/flat-t/export_metadata.parquet" "SELECT start_time || ' ' || end_time || ' ' || row_count FROM read_parquet(getvariable('m')) WHERE capture_group = 0 ORDER BY file_path" | tr -d '"')"
+expect_ok pond export -p '/reduced/B/res=1h.series' -d "$TMP/flat-w" --start-time 2024-03-09T03:30:00Z \
+    --end-time 2024-03-10T12:00:00Z --dump-tables "$TMP/flat-w-t"
+check_eq "export, time window: first and last bucket kept" \
+    "$(pond cat /reduced/B/res=1h.series --format csv --start-time 2024-03-09T03:30:00Z --end-time 2024-03-10T12:00:00Z --sql "SELECT epoch_ms(min(timestamp)) || ' ' || epoch_ms(max(timestamp)) || ' ' || count(*) FROM series" | tail -1)" \
+    "$(q -v m="$TMP/flat-w-t/export_metadata.parquet" "SELECT start_time || ' ' || end_time || ' ' || row_count FROM read_parquet(getvariable('m'))" | tr -d '"')"
+
 # a DST day under --timezone: 2024-03-10 in Los Angeles has 23 hours
 expect_ok pond export -p '/reduced/A/res=1h.series' -d "$TMP/dst" --temporal year,month,day --timezone America/Los_Angeles
 check_eq "DST day: 23 hourly rows on 2024-03-10 in America/Los_Angeles" "23" \
@@ -159,7 +171,11 @@ expect_ok pond mknod temporal-reduce /reduced --config "$TMP/reduce2.yaml" --ove
 expect_ok pond list '/reduced/A/*'
 check_eq "--overwrite: the new config is read" "/reduced/A/res=15m.series" "$(cat "$OUT")"
 expect_ok pond list -l /
-check_contains "--overwrite: two config versions" "$(grep reduced "$OUT")" "dynamic:dir    2"
+check_contains "--overwrite: two config versions" "$(grep reduced "$OUT")" "dynamic:dir       2"
+expect_ok pond list -l '/**'
+check_eq "list -l: the path column starts at one place for stored and dynamic entries" "1" \
+    "$(awk '{ print index($0, "  /") }' "$OUT" | sort -u | wc -l)"
+check_contains "list -l: dynamic series listed" "$(cat "$OUT")" "dynamic:series"
 
 # reading a dynamic directory as a file, writing inside one
 expect_fail 1 "is a directory" pond cat /reduced/A

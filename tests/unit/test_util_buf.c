@@ -1,6 +1,8 @@
-/* Unit tests for util/buf and util/error. */
+/* Unit tests for util/buf, util/grow and util/error. */
 #include "check.h"
 #include "util/buf.h"
+#include "util/grow.h"
+#include <stdint.h>
 #include <stdlib.h>
 
 TEST(buf_grows_and_stays_terminated)
@@ -20,6 +22,38 @@ TEST(buf_grows_and_stays_terminated)
     pond_buf_free(&b);
 }
 
+TEST(buf_refuses_a_size_that_would_wrap)
+{
+    pond_buf b = POND_BUF_INIT;
+    CHECK(pond_buf_puts(&b, "abc") == POND_OK);
+    CHECK(pond_buf_grow(&b, SIZE_MAX - 2) == POND_ENOMEM);
+    CHECK(pond_buf_grow(&b, SIZE_MAX) == POND_ENOMEM);
+    CHECK_STR(b.ptr, "abc");
+    pond_buf_free(&b);
+}
+
+TEST(grow_keeps_items_and_refuses_overflow)
+{
+    int64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    for (int64_t i = 0; i < 10000; i++) {
+        CHECK(POND_GROW(v, n, cap) == POND_OK);
+        CHECK(n < cap);
+        v[n++] = i * 3;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n; i++)
+        ok &= v[i] == (int64_t)i * 3;
+    CHECK(ok);
+    /* A capacity whose double would not fit in size_t bytes: refused, array untouched. */
+    size_t huge = SIZE_MAX / 8, full = huge;
+    int64_t *before = v;
+    CHECK(POND_GROW(v, full, huge) == POND_ENOMEM);
+    CHECK(v == before && huge == SIZE_MAX / 8);
+    CHECK(strstr(pond_error_last(), "out of memory") != NULL);
+    free(v);
+}
+
 TEST(error_wrap_prefixes_message_and_keeps_code)
 {
     pond_error_clear();
@@ -32,6 +66,8 @@ TEST(error_wrap_prefixes_message_and_keeps_code)
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
+    RUN(buf_refuses_a_size_that_would_wrap);
+    RUN(grow_keeps_items_and_refuses_overflow);
     RUN(error_wrap_prefixes_message_and_keeps_code);
     return check_done();
 }
