@@ -38,6 +38,7 @@
 #include "store/duck_exec.h"
 #include "store/sql_sandbox.h"
 #include "util/fs.h"
+#include "util/grow.h"
 
 typedef struct claim {
     char *rel;
@@ -54,14 +55,9 @@ typedef struct str_list {
 
 static int str_list_push(str_list *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        l->v = nv;
-        l->cap = ncap;
-    }
+    int rc = POND_GROW(l->v, l->n, l->cap);
+    if (rc != POND_OK)
+        return rc;
     if (!(l->v[l->n] = strdup(s)))
         return pond_error_oom();
     l->n++;
