@@ -2,8 +2,8 @@
  * tests/unit/test_export_context.c: the export context on real directories: staging, claims
  * (collisions, existing outputs), commit and its roll-back, export_metadata through the
  * appender, the run's database locked down, --dump-tables (after the commit only) read back
- * with DuckDB, dry runs, --update's commit (parts, removals, the manifest last).  The context does not touch the
- * pond itself, so these tests pass no pond.
+ * with DuckDB, dry runs, --update's commit (parts, removals, the manifest last).  The context
+ * does not touch the pond itself, so these tests pass no pond.
  */
 #include <duckdb.h>
 #include <dirent.h>
