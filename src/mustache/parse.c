@@ -8,7 +8,9 @@
  *
  * Guarantees: a syntax error returns POND_EINVALID with "origin:line:column: what" (line and
  * column 1-based, the column counted in characters of UTF-8 text) and leaves nothing
- * allocated.  Partials are not read here; render time fetches them by name, so recursive
+ * allocated.  Sections, parents and blocks nested deeper than POND_MUSTACHE_MAX_DEPTH are such
+ * an error, so the tree, and every recursion over it, is that deep at most.  Time is linear in
+ * the source's length, however long its lines.  Partials are not read here; render time fetches them by name, so recursive
  * partials parse exactly once.
  */
 #include "mustache/mustache_int.h"
@@ -39,9 +41,9 @@ typedef struct parser {
     const char *origin;
     token *tok;
     size_t ntok, captok;
-    /* Cursor for line:column, moved forward only. */
-    const char *pos, *line_start;
-    int line;
+    /* Cursor for line:column, moved forward only: pos is at line:col. */
+    const char *pos;
+    int line, col;
 } parser;
 
 static int syntax_error(const parser *p, int line, int col, const char *fmt, ...) POND_PRINTF(4, 5);
@@ -56,21 +58,28 @@ static int syntax_error(const parser *p, int line, int col, const char *fmt, ...
     return pond_error_set(POND_EINVALID, "%s:%d:%d: %s", p->origin, line, col, what);
 }
 
-/* Line and column of at, which must not be before the previous call's. */
+int mustache__too_deep(const char *origin, int line, int col)
+{
+    return pond_error_set(POND_EINVALID,
+                          "%s:%d:%d: nested too deep (more than %d sections, parents, blocks and "
+                          "partials inside one another)",
+                          origin, line, col, POND_MUSTACHE_MAX_DEPTH);
+}
+
+/* Line and column of at, which must not be before the previous call's.  The cursor only moves
+ * forward, counting as it goes, so locating every tag of a long line is one pass over it. */
 static void locate(parser *p, const char *at, int *line, int *col)
 {
     for (; p->pos < at; p->pos++) {
         if (*p->pos == '\n') {
             p->line++;
-            p->line_start = p->pos + 1;
+            p->col = 1;
+        } else if (((unsigned char)*p->pos & 0xC0) != 0x80) { /* not a UTF-8 continuation */
+            p->col++;
         }
     }
-    int c = 1;
-    for (const char *q = p->line_start; q < at; q++)
-        if (((unsigned char)*q & 0xC0) != 0x80) /* not a UTF-8 continuation byte */
-            c++;
     *line = p->line;
-    *col = c;
+    *col = p->col;
 }
 
 static int is_blank_char(char c) { return c == ' ' || c == '\t'; }
@@ -323,6 +332,7 @@ static void mark_lines(parser *p)
 
 static void node_free(mustache_node *n);
 
+/* Recursive, at most POND_MUSTACHE_MAX_DEPTH deep: build() refuses deeper trees. */
 static void list_free(mustache_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -399,16 +409,11 @@ static const char *sigil_name(char sigil)
 
 static int build(parser *p, mustache_tpl *tpl)
 {
-    mustache_node **open = NULL; /* the open sections, blocks and parents */
-    const token **open_tok = NULL;
+    mustache_node *open[POND_MUSTACHE_MAX_DEPTH]; /* the open sections, blocks and parents */
+    const token *open_tok[POND_MUSTACHE_MAX_DEPTH];
     size_t nopen = 0;
     int rc = POND_OK;
 
-    if (!(open = malloc((p->ntok + 1) * sizeof *open)) ||
-        !(open_tok = malloc((p->ntok + 1) * sizeof *open_tok))) {
-        rc = pond_error_oom();
-        goto done;
-    }
     /* A node's children only grow while it is the innermost open one, so its parent's list
      * does not move and the pointers in open[] stay valid. */
     for (size_t i = 0; i < p->ntok; i++) {
@@ -476,7 +481,14 @@ static int build(parser *p, mustache_tpl *tpl)
         n->standalone = t->standalone;
         n->indent = t->lead;
         n->indent_len = t->lead_len;
+        n->origin = p->origin;
+        n->line = t->line;
+        n->col = t->col;
         if (type == MN_SECTION || type == MN_INVERTED || type == MN_PARENT || type == MN_BLOCK) {
+            if (nopen == POND_MUSTACHE_MAX_DEPTH) {
+                rc = mustache__too_deep(p->origin, t->line, t->col);
+                goto done;
+            }
             open[nopen] = n;
             open_tok[nopen++] = t;
         }
@@ -487,8 +499,6 @@ static int build(parser *p, mustache_tpl *tpl)
                           o->dynamic ? "*" : "", (int)o->len, o->s);
     }
 done:
-    free(open);
-    free(open_tok);
     return rc;
 }
 
@@ -504,10 +514,10 @@ int mustache__parse(mustache_tpl **out, const char *source, const char *origin)
         rc = pond_error_oom();
         goto done;
     }
-    p.src = p.pos = p.line_start = tpl->src;
+    p.src = p.pos = tpl->src;
     p.end = tpl->src + strlen(tpl->src);
     p.origin = tpl->origin;
-    p.line = 1;
+    p.line = p.col = 1;
     if ((rc = tokenize(&p)))
         goto done;
     mark_lines(&p);

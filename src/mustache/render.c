@@ -12,6 +12,13 @@
  *  - the override scopes of the parents being rendered: a block renders the outermost
  *    override of its name, so the top-level template wins over the parents it extends.
  *
+ * Every descent into a section, inverted section, partial, parent or block counts one level;
+ * past POND_MUSTACHE_MAX_DEPTH the render stops with "nested too deep" at the tag that went
+ * too far, which ends a partial that includes itself forever, or a block whose override holds
+ * a block of the same name, before the stack does.  Every node visited counts one step, and
+ * the steps and the bytes written are bounded too (POND_MUSTACHE_MAX_STEPS, _MAX_OUTPUT), so
+ * sections that repeat each other's lists cannot run for ever within the depth limit.
+ *
  * Values: strings as they are, integers in decimal, reals in the shortest form that reads
  * back to the same double, true/false as words, null and missing names as nothing, arrays
  * and objects as compact JSON.  {{name}} escapes & < > " for HTML.  Sections skip false,
@@ -23,9 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Partials and parents nested deeper than this are taken for an endless recursion. */
-#define MAX_DEPTH 200
 
 typedef struct indent_step {
     const char *strip, *add;
@@ -46,11 +50,24 @@ typedef struct renderer {
     size_t nind, capind;
     size_t ind_base; /* steps below this do not apply (inside a partial that is not standalone) */
     const override_scope *ov;
-    int depth;
+    int depth; /* levels entered (see descend()) */
+    size_t steps; /* nodes visited, against POND_MUSTACHE_MAX_STEPS */
+    size_t out_start; /* out->len when the render began */
     pond_buf line; /* scratch for re-indenting one line's blanks */
 } renderer;
 
 static int render_list(renderer *r, const mustache_list *l, size_t from);
+
+/* Render l (from its item from) one level below tag n, or refuse if that is too deep. */
+static int descend(renderer *r, const mustache_node *n, const mustache_list *l, size_t from)
+{
+    if (r->depth >= POND_MUSTACHE_MAX_DEPTH)
+        return mustache__too_deep(n->origin, n->line, n->col);
+    r->depth++;
+    int rc = render_list(r, l, from);
+    r->depth--;
+    return rc;
+}
 
 static int push_ctx(renderer *r, json_t *v)
 {
@@ -229,20 +246,20 @@ static int render_section(renderer *r, const mustache_node *n)
     json_t *v = lookup(r, n);
     int rc = POND_OK;
     if (n->type == MN_INVERTED)
-        return truthy(v) ? POND_OK : render_list(r, &n->children, 0);
+        return truthy(v) ? POND_OK : descend(r, n, &n->children, 0);
     if (!truthy(v))
         return POND_OK;
     if (!json_is_array(v)) {
         if ((rc = push_ctx(r, v)))
             return rc;
-        rc = render_list(r, &n->children, 0);
+        rc = descend(r, n, &n->children, 0);
         r->nctx--;
         return rc;
     }
     for (size_t i = 0; i < json_array_size(v) && !rc; i++) {
         if ((rc = push_ctx(r, json_array_get(v, i))))
             break;
-        rc = render_list(r, &n->children, 0);
+        rc = descend(r, n, &n->children, 0);
         r->nctx--;
     }
     return rc;
@@ -267,11 +284,6 @@ static int render_partial(renderer *r, const mustache_node *n)
     }
     if ((rc = mustache__get_partial(r->t, name, &tpl)) || !tpl)
         goto done;
-    if (r->depth >= MAX_DEPTH) {
-        rc = pond_error_set(POND_EINVALID, "partial '%s' nested more than %d deep", name,
-                            MAX_DEPTH);
-        goto done;
-    }
     /* A standalone tag's blanks indent every line of the partial.  Inline, the partial's text
      * just continues the line, and no indentation from outside applies to it either. */
     if (n->standalone)
@@ -282,9 +294,7 @@ static int render_partial(renderer *r, const mustache_node *n)
         goto done;
     if (n->type == MN_PARENT)
         r->ov = &scope;
-    r->depth++;
-    rc = render_list(r, &tpl->root, 0);
-    r->depth--;
+    rc = descend(r, n, &tpl->root, 0);
 done:
     r->ov = saved_ov;
     r->nind = saved_nind;
@@ -314,7 +324,7 @@ static int render_block(renderer *r, const mustache_node *b)
 {
     const mustache_node *d = find_override(r, b);
     if (!d || d == b)
-        return render_list(r, &b->children, 0);
+        return descend(r, b, &b->children, 0);
 
     const mustache_list *c = &d->children;
     size_t saved_nind = r->nind, from = 0;
@@ -336,9 +346,28 @@ static int render_block(renderer *r, const mustache_node *b)
         rc = emit_line(r, "", 0);
     }
     if (!rc)
-        rc = render_list(r, c, from);
+        rc = descend(r, b, c, from);
     r->nind = saved_nind;
     return rc;
+}
+
+/* Count one step at n and refuse a render that has done or written too much.  Only tags are
+ * checked (text nodes carry no origin); text between two tags is bounded by the template. */
+static int within_budget(renderer *r, const mustache_node *n)
+{
+    r->steps++;
+    if (n->type == MN_TEXT || n->type == MN_LINE)
+        return POND_OK;
+    if (r->steps > POND_MUSTACHE_MAX_STEPS)
+        return pond_error_set(POND_EINVALID,
+                              "%s:%d:%d: too much to render (more than %d template steps: "
+                              "sections repeat each other's lists too often)",
+                              n->origin, n->line, n->col, POND_MUSTACHE_MAX_STEPS);
+    if (r->out->len - r->out_start > POND_MUSTACHE_MAX_OUTPUT)
+        return pond_error_set(POND_EINVALID,
+                              "%s:%d:%d: too much to render (the output is over %u MiB)",
+                              n->origin, n->line, n->col, POND_MUSTACHE_MAX_OUTPUT >> 20);
+    return POND_OK;
 }
 
 static int render_list(renderer *r, const mustache_list *l, size_t from)
@@ -346,6 +375,8 @@ static int render_list(renderer *r, const mustache_list *l, size_t from)
     int rc = POND_OK;
     for (size_t i = from; i < l->n && !rc; i++) {
         const mustache_node *n = &l->v[i];
+        if ((rc = within_budget(r, n)))
+            break;
         switch (n->type) {
         case MN_TEXT:
             rc = pond_buf_put(r->out, n->text, n->len);
@@ -374,7 +405,7 @@ static int render_list(renderer *r, const mustache_list *l, size_t from)
 
 int mustache__render(pond_mustache *t, const mustache_tpl *tpl, json_t *context, pond_buf *out)
 {
-    renderer r = {.t = t, .out = out, .line = POND_BUF_INIT};
+    renderer r = {.t = t, .out = out, .out_start = out->len, .line = POND_BUF_INIT};
     size_t len = out->len;
     int rc = push_ctx(&r, context);
     if (!rc)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t4300-typos-quiet: a mistyped command name gets "did you mean" (exit 2); --version is the
+# t4250-typos-quiet: a mistyped command name gets "did you mean" (exit 2); --version is the
 # project's version; --quiet on the commands that can take long (copy, check, export); the
 # copy progress bar shows on a terminal only.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t4300-own-files: pond never writes over its own files.  A copy out to any path inside the
+# t4320-own-files: pond never writes over its own files.  A copy out to any path inside the
 # pond (its catalog, a content file, a path not there yet, through a symlink or "..") and an
 # export whose DIR or --dump-tables DIR2 is inside the pond are refused with a clear message
 # and change nothing; an export into a directory that holds the pond may not write an output

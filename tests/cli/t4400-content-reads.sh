@@ -6,6 +6,8 @@
 
 expect_ok pond init
 head -c 300000 /dev/urandom >"$TMP/blob.bin"
+# The byte the test flips later is 0x00 here, so that writing 0x5a always changes it.
+printf '\x00' | dd of="$TMP/blob.bin" bs=1 seek=150000 conv=notrunc status=none
 expect_ok pond copy --format data "$TMP/blob.bin" /blob.bin
 sensor_csv "$TMP/a.csv" 1721433600 100
 expect_ok pond copy "$TMP/a.csv" /a.series

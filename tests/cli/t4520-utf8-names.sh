@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t4500-utf8-names: pond names are UTF-8.  A path or a host file name that is not is refused
+# t4520-utf8-names: pond names are UTF-8.  A path or a host file name that is not is refused
 # with "not valid UTF-8" and the bytes shown escaped, and the pond is left as it was.
 . "$(dirname "$0")/lib.sh"
 
