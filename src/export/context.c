@@ -38,6 +38,7 @@
 #include "store/duck_exec.h"
 #include "store/sql_sandbox.h"
 #include "util/fs.h"
+#include "util/grow.h"
 
 typedef struct claim {
     char *rel;
@@ -54,14 +55,9 @@ typedef struct str_list {
 
 static int str_list_push(str_list *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (!nv)
-            return pond_error_oom();
-        l->v = nv;
-        l->cap = ncap;
-    }
+    int rc = POND_GROW(l->v, l->n, l->cap);
+    if (rc != POND_OK)
+        return rc;
     if (!(l->v[l->n] = strdup(s)))
         return pond_error_oom();
     l->n++;
@@ -101,6 +97,7 @@ struct pond_export_ctx {
     char **tables;
     size_t ntables;
     int committed;
+    size_t moved; /* steps the commit made in DIR (outputs, parts, removals, the manifest) */
     int journal; /* fd of staging/journal during commit, else -1 */
     pond_export_progress *progress; /* the run's events (export/progress.h) */
     pond_buf made_dir; /* the staged directory claim_output made last: claims of files in one
@@ -508,6 +505,8 @@ const char *pond_export_ctx_staging(pond_export_ctx *ctx)
 }
 
 int pond_export_ctx_dry_run(pond_export_ctx *ctx) { return ctx->opts->dry_run != 0; }
+
+size_t pond_export_ctx_moved(pond_export_ctx *ctx) { return ctx->moved; }
 
 pond_export_progress *pond_export_ctx_progress(pond_export_ctx *ctx) { return ctx->progress; }
 
@@ -1146,6 +1145,7 @@ int pond_export_ctx_commit(pond_export_ctx *ctx)
     if ((rc = pond_journal_append(ctx->journal, 'C', NULL, NULL)) != POND_OK)
         goto done;
     ctx->committed = 1;
+    ctx->moved = c.moves;
 done:
     if (rc != POND_OK)
         roll_back(c.steps, c.nsteps);

@@ -148,6 +148,10 @@ int pond_export_ctx_remove(pond_export_ctx *ctx, const char *rel);
  * run), to be moved into DIR last at the commit. */
 int pond_export_ctx_finish_manifest(pond_export_ctx *ctx, size_t *removed);
 
+/* After the commit: how many outputs, parts and removals it made in DIR (0: DIR is as it
+ * was, an --update that found everything up to date). */
+size_t pond_export_ctx_moved(pond_export_ctx *ctx);
+
 /* Move every staged output into the output directory (replacing old ones under --overwrite);
  * on failure put back what was moved, so the directory is as it was. */
 int pond_export_ctx_commit(pond_export_ctx *ctx);

@@ -277,6 +277,10 @@ int pond_export(pond_export_result **out, pond *p, const pond_export_options *op
     /* Committed: a cancel from here on changes nothing, so the run succeeded. */
     if ((opts->dry_run
              ? pond_export_progress_done(pr, now_s() - t_run, "dry run: nothing written")
+         : opts->update && pond_export_ctx_moved(ctx) == 0
+             ? pond_export_progress_done(pr, now_s() - t_run,
+                                         "'%s' is up to date: nothing written (%.2f s)",
+                                         pond_export_ctx_dir(ctx), now_s() - t_run)
              : pond_export_progress_done(pr, now_s() - t_run, "exported to '%s' in %.2f s",
                                          pond_export_ctx_dir(ctx), now_s() - t_run)) != 0)
         pond_error_clear();

@@ -87,6 +87,26 @@ int pond_journal_append(int fd, char kind, const char *a, const char *b)
     return rc;
 }
 
+/* 1 if process pid is gone. */
+static int pid_is_dead(long pid) { return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH; }
+
+/* Staging without an owner file: a run killed while it wrote the file leaves only its
+ * temporary, ".owner.tmp-<pid>-…" (pond_fs_write_file_atomic): 1 if that pid is gone. */
+static int owner_temp_is_dead(const char *staging)
+{
+    static const char prefix[] = ".owner.tmp-";
+    DIR *d = opendir(staging);
+    struct dirent *e;
+    int dead = 0;
+    if (!d)
+        return 0;
+    while (!dead && (e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, sizeof prefix - 1) == 0)
+            dead = pid_is_dead(strtol(e->d_name + sizeof prefix - 1, NULL, 10));
+    closedir(d);
+    return dead;
+}
+
 /* 1 if the run that made staging is gone. */
 static int owner_is_dead(const char *staging)
 {
@@ -99,12 +119,11 @@ static int owner_is_dead(const char *staging)
     if (pond_fs_read_file(path.ptr, &text) != POND_OK) {
         /* No owner: a run removing its staging directory got as far as the owner file (it is
          * removed last, see pond_journal_remove_staging), or a run has only just made it. */
-        dead = pond_fs_dir_is_empty(staging) == 1 ||
+        dead = pond_fs_dir_is_empty(staging) == 1 || owner_temp_is_dead(staging) ||
                (stat(staging, &st) == 0 && time(NULL) - st.st_mtime > UNOWNED_GRACE_SECONDS);
         goto done;
     }
-    long pid = strtol(text.ptr, NULL, 10);
-    dead = pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    dead = pid_is_dead(strtol(text.ptr, NULL, 10));
 done:
     pond_error_clear();
     pond_buf_free(&path);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/grow.h"
 
 /* At most this many outputs, versions per output and files per output are read: a bound on
  * what a damaged or hostile manifest can make pond allocate. */
@@ -24,25 +25,12 @@
 
 /* ---- building ---------------------------------------------------------------------------- */
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return POND_OK;
-    size_t ncap = *cap ? *cap * 2 : 8;
-    void *nv = realloc(*v, ncap * size);
-    if (!nv)
-        return pond_error_oom();
-    *v = nv;
-    *cap = ncap;
-    return POND_OK;
-}
-
 int pond_manifest_add_output(pond_manifest *m, const char *rel, const char *kind, int stage,
                              const char *pattern, const char *source, json_t *options,
                              pond_manifest_output **out)
 {
     pond_manifest_output *o;
-    int rc = grow((void **)&m->v, &m->cap, m->n, sizeof *m->v);
+    int rc = POND_GROW(m->v, m->n, m->cap);
     if (rc != POND_OK) {
         json_decref(options);
         return rc;
@@ -70,7 +58,7 @@ int pond_manifest_add_output(pond_manifest *m, const char *rel, const char *kind
 
 int pond_manifest_add_version(pond_manifest_output *o, const pond_manifest_version *v)
 {
-    int rc = grow((void **)&o->versions, &o->capversions, o->nversions, sizeof *o->versions);
+    int rc = POND_GROW(o->versions, o->nversions, o->capversions);
     if (rc == POND_OK)
         o->versions[o->nversions++] = *v;
     return rc;
@@ -78,7 +66,7 @@ int pond_manifest_add_version(pond_manifest_output *o, const pond_manifest_versi
 
 int pond_manifest_add_file(pond_manifest_output *o, const pond_manifest_file *f)
 {
-    int rc = grow((void **)&o->files, &o->capfiles, o->nfiles, sizeof *o->files);
+    int rc = POND_GROW(o->files, o->nfiles, o->capfiles);
     if (rc != POND_OK)
         return rc;
     o->files[o->nfiles] = *f;

@@ -20,6 +20,9 @@
  * … in DuckDB's order, so names are deterministic.  Partition columns are not written into the
  * files (DuckDB's default for Hive partitioning).
  *
+ * Each output's manifest entry and --update (kept outputs, partial rewrites) are in
+ * stage_data_update.c; the types both files share in data_export_int.h.
+ *
  * Test hook: POND_TEST_FAIL_AFTER_FILES=N makes the stage fail once N files are written, to
  * check that a failure half way leaves the output directory as it was.
  */
@@ -30,6 +33,7 @@
 #include <unistd.h>
 #include "export/batch_copy.h"
 #include "export/context.h"
+#include "export/data_export_int.h"
 #include "export/partition_plan.h"
 #include "export/partition_write.h"
 #include "export/pipeline.h"
@@ -52,34 +56,6 @@
 /* The helper column of the local time; a source column of that name is refused. */
 #define LOCAL_COLUMN "__pond_local"
 
-typedef struct match {
-    char *pattern;
-    char *path;
-    pond_entry_type type;
-    char *ts_col;  /* series: the timestamp column; else NULL */
-    char *ts_type; /* its type in the newest version that has it */
-    int64_t ts_missing_version; /* a version without the timestamp column; 0 if none */
-    unsigned level_columns; /* bit l: a column is named like level l; bit 5: LOCAL_COLUMN */
-    int batch_names; /* a column named file_index or __pond_*: not in a batch (batch_copy.h) */
-    int mixed_schemas; /* versions differ in schema: read them with union_by_name */
-    pond_captures caps;
-    char **files; /* content files to read (series: all versions; table, data: newest) */
-    size_t nfiles;
-    char *data_sha256; /* file:data: the newest version's sha256 and size, checked on copy */
-    int64_t data_size;
-    int has_time;
-    int64_t min_us, max_us;
-    char *relation; /* a dynamic series or table: its SQL relation (pond_entry_info), read in
-                       place of files; its schema is asked of DuckDB at plan */
-    char *rel; /* output, relative to DIR: a directory, or the file for file:data */
-    int64_t rows, bytes; /* of the files read, for progress: rows (table, series), bytes (data) */
-    pond_manifest_version *versions; /* of files, for the manifest */
-    char schemas_sha256[65]; /* the versions' schemas, each that differs from the one before */
-    char inputs_sha256[65];  /* a dynamic match: its relation; else "" */
-    const pond_manifest_output *old; /* --update: its entry in the last manifest, or NULL */
-    pond_update_decision upd;        /* --update: keep, write whole, or partial */
-} match;
-
 typedef struct collect_state {
     const char *pattern;
     match *m;
@@ -87,26 +63,6 @@ typedef struct collect_state {
     size_t skipped; /* directories and symlinks */
     int rc;
 } collect_state;
-
-typedef struct stage_state {
-    pond_export_ctx *ctx;
-    const pond_export_options *opts;
-    int stage_no;
-    int nlevels;
-    int has_start, has_end;
-    int64_t start_us, end_us;
-    pond_temporal_windows *windows;
-    const char *capture_names; /* checked "site,res", or NULL */
-    long fail_after; /* test hook; -1 = off */
-    size_t files, matches_done, nmatches;
-    int64_t rows;
-    duckdb_prepared_statement set_ts; /* SET VARIABLE pond_ts = $1, made when first needed */
-    size_t work_seq; /* staging/work/<n>: where the next partitioned COPY writes */
-    json_t *options; /* what shapes every output of the stage (the manifest's options) */
-    pond_manifest_output *entry; /* the manifest entry of the match being written */
-    size_t kept, kept_files; /* --update: outputs and files kept as they are */
-    size_t partial, removed_parts; /* --update: outputs partly rewritten, partitions removed */
-} stage_state;
 
 /* ---- collect ----------------------------------------------------------------------------- */
 
@@ -336,45 +292,6 @@ static int describe_relation(stage_state *s, match *m)
     return rc;
 }
 
-static const char *kind_of(const match *m)
-{
-    return m->type == POND_ENTRY_DATA ? "data" : m->type == POND_ENTRY_SERIES ? "series" : "table";
-}
-
-/* --update: what to do with m's output (update_plan.h), from the last manifest; a kept
- * output's staged directory goes again (nothing of it is moved at the commit), a partial
- * one's stays for the partitions written again. */
-static int plan_update(stage_state *s, match *m)
-{
-    const pond_manifest *old = pond_export_ctx_old_manifest(s->ctx);
-    pond_manifest_output now = {0};
-    pond_buf final = POND_BUF_INIT;
-    int rc;
-
-    m->old = old ? pond_manifest_find(old, m->rel) : NULL;
-    now.rel = m->rel;
-    now.kind = (char *)kind_of(m);
-    now.options = s->options;
-    memcpy(now.inputs_sha256, m->inputs_sha256, sizeof now.inputs_sha256);
-    memcpy(now.schemas_sha256, m->schemas_sha256, sizeof now.schemas_sha256);
-    now.versions = m->versions;
-    now.nversions = m->nfiles;
-    if ((rc = pond_update_plan_output(m->old, &now, s->nlevels > 0, &m->upd)) != POND_OK)
-        return rc;
-    /* an output kept or partly kept must still be there */
-    if (m->upd.action != POND_UPDATE_WRITE &&
-        ((rc = pond_buf_printf(&final, "%s/%s", pond_export_ctx_dir(s->ctx), m->rel)) ||
-         !pond_fs_exists(final.ptr))) {
-        pond_update_decision_free(&m->upd);
-        m->upd.action = POND_UPDATE_WRITE;
-        m->upd.why = "it is missing";
-    }
-    pond_buf_free(&final);
-    if (rc == POND_OK && m->upd.action != POND_UPDATE_WRITE)
-        rc = pond_export_ctx_keep_last(s->ctx, m->upd.action == POND_UPDATE_PARTIAL);
-    return rc;
-}
-
 static int plan_one(stage_state *s, match *m)
 {
     int rc;
@@ -424,7 +341,7 @@ static int plan_one(stage_state *s, match *m)
         rc = pond_error_oom();
         goto done;
     }
-    if (s->opts->update && (rc = plan_update(s, m)) != POND_OK)
+    if (s->opts->update && (rc = data_export_plan_update(s, m)) != POND_OK)
         goto done;
 done:
     pond_buf_free(&rel);
@@ -639,8 +556,9 @@ static int check_fail_hook(stage_state *s)
 }
 
 /* m's export_metadata rows for file_path; kept: a file --update keeps (written false). */
-static int record_file(stage_state *s, const match *m, const char *file_path, int has_window,
-                       int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows, int kept)
+int data_export_record_file(stage_state *s, const match *m, const char *file_path,
+                            int has_window, int64_t start_ms, int64_t end_ms, int has_rows,
+                            int64_t rows, int kept)
 {
     pond_export_record r = {0};
     r.kept = kept;
@@ -660,54 +578,8 @@ static int record_file(stage_state *s, const match *m, const char *file_path, in
 static int record(stage_state *s, const match *m, const char *file_path, int has_window,
                   int64_t start_ms, int64_t end_ms, int has_rows, int64_t rows)
 {
-    return record_file(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows, 0);
-}
-
-/* The file name of file_path within m's output ("" for a data file, which is the output). */
-static const char *name_in_output(const match *m, const char *file_path)
-{
-    size_t n = strlen(m->rel);
-    return file_path[n] == '/' ? file_path + n + 1 : file_path + n;
-}
-
-/* A written file: its export_metadata rows and its entry in the manifest (partition key kf
- * when partitioned, NULL else). */
-static int record_written(stage_state *s, const match *m, const char *file_path,
-                          const pond_written_file *kf, int has_window, int64_t start_ms,
-                          int64_t end_ms, int has_rows, int64_t rows)
-{
-    pond_manifest_file f = {0};
-    int rc = record(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows);
-    if (rc != POND_OK || !s->entry)
-        return rc;
-    f.name = (char *)name_in_output(m, file_path);
-    f.key_ok = kf && kf->key_ok;
-    f.key = kf ? kf->key : 0;
-    f.has_window = has_window;
-    f.start_ms = start_ms;
-    f.end_ms = end_ms;
-    f.has_rows = has_rows;
-    f.rows = rows;
-    if (m->type == POND_ENTRY_DATA && m->data_sha256)
-        snprintf(f.sha256, sizeof f.sha256, "%s", m->data_sha256);
-    return pond_manifest_add_file(s->entry, &f);
-}
-
-/* m's entry in the run's manifest, without files (record_written adds them): s->entry. */
-static int begin_entry(stage_state *s, const match *m)
-{
-    json_t *opts = json_deep_copy(s->options);
-    pond_manifest_output *o;
-    int rc = pond_manifest_add_output(pond_export_ctx_manifest(s->ctx), m->rel, kind_of(m),
-                                      s->stage_no, m->pattern, m->path, opts, &o);
-    if (rc != POND_OK)
-        return rc;
-    memcpy(o->inputs_sha256, m->inputs_sha256, sizeof o->inputs_sha256);
-    memcpy(o->schemas_sha256, m->schemas_sha256, sizeof o->schemas_sha256);
-    for (size_t i = 0; i < m->nfiles && rc == POND_OK; i++)
-        rc = pond_manifest_add_version(o, &m->versions[i]);
-    s->entry = o;
-    return rc;
+    return data_export_record_file(s, m, file_path, has_window, start_ms, end_ms, has_rows, rows,
+                                   0);
 }
 
 static int write_data(stage_state *s, const match *m)
@@ -730,7 +602,7 @@ static int write_data(stage_state *s, const match *m)
                                                       .content_path = m->files[0] },
                                 staged.ptr)) == POND_OK) {
         s->files++;
-        rc = record_written(s, m, m->rel, NULL, 0, 0, 0, 0, 0);
+        rc = data_export_record_written(s, m, m->rel, NULL, 0, 0, 0, 0, 0);
     }
     pond_buf_free(&staged);
     return rc;
@@ -856,19 +728,10 @@ static int prefetch_windows(stage_state *s, const pond_written *w)
     return rc;
 }
 
-/* One COPY's time range: [lo_us, hi_us), each end only when has_lo / has_hi. */
-typedef struct time_window {
-    int has_lo, has_hi;
-    int64_t lo_us, hi_us;
-} time_window;
-
 /* At most this many partitions in flight per COPY: DuckDB keeps ~70 KB per open partition,
  * so ten years by hour (87,600) in one COPY would need gigabytes (issue 11). */
 #define POND_PARTITIONS_PER_COPY 2000
 
-/* The time windows to write m in, so that no COPY has more than POND_PARTITIONS_PER_COPY
- * partitions: none (*n = 0: one COPY) when m's time range (from the catalog) has fewer.  The
- * first window is open below and the last open above, so no row can fall outside all. */
 /* The partition keys [*kmin, *kmax] m's rows can fall in: the catalog's time range of m,
  * narrowed to the stage's bounds and widened by margin_us either side (for the export's time
  * zone).  0 when m has no time range (or none within the bounds). */
@@ -890,6 +753,9 @@ static int key_span(const stage_state *s, const match *m, int64_t margin_us, int
     return 1;
 }
 
+/* The time windows to write m in, so that no COPY has more than POND_PARTITIONS_PER_COPY
+ * partitions: none (*n = 0: one COPY) when m's time range (from the catalog) has fewer.  The
+ * first window is open below and the last open above, so no row can fall outside all. */
 static int plan_windows(stage_state *s, const match *m, time_window **out, size_t *n)
 {
     const int64_t margin = 26 * INT64_C(3600000000); /* any time zone's offset, and more */
@@ -925,7 +791,7 @@ static int plan_windows(stage_state *s, const match *m, time_window **out, size_
 
 /* Narrow the stage's --start-time/--end-time bounds to w (put_select and bind_source read
  * them); the caller restores them. */
-static void narrow_bounds(stage_state *s, const time_window *w)
+void data_export_narrow_bounds(stage_state *s, const time_window *w)
 {
     if (w->has_lo && (!s->has_start || w->lo_us > s->start_us)) {
         s->has_start = 1;
@@ -952,7 +818,7 @@ static int copy_range(stage_state *s, const match *m, const time_window *range, 
     int64_t start_us = s->start_us, end_us = s->end_us;
 
     if (range)
-        narrow_bounds(s, range);
+        data_export_narrow_bounds(s, range);
     if (s->nlevels) {
         /* staging/work/<n>: DuckDB makes <n>, not its parent */
         if ((rc = pond_buf_printf(&target, "%s/work", pond_export_ctx_staging(s->ctx))) ||
@@ -971,7 +837,7 @@ static int copy_range(stage_state *s, const match *m, const time_window *range, 
         if (nwins) {
             pond_buf_truncate(&target, base);
             rc = pond_buf_printf(&target, "_%zu", i);
-            narrow_bounds(s, &wins[i]);
+            data_export_narrow_bounds(s, &wins[i]);
         }
         if (rc == POND_OK && !(rc = pond_buf_puts(&sql, "COPY (")) &&
             !(rc = put_select(&sql, s, m, "*", s->nlevels ? SELECT_KEY : SELECT_PLAIN, 2)) &&
@@ -1015,10 +881,10 @@ static int record_placed(stage_state *s, const match *m, const pond_written_file
         int64_t ws = 0, we = 0;
         if (f->key_ok && (rc = pond_temporal_window(s->windows, f->vals, &ws, &we)))
             return rc;
-        rc = record_written(s, m, buf->ptr, f, f->key_ok, ws, we, 1, f->rows);
+        rc = data_export_record_written(s, m, buf->ptr, f, f->key_ok, ws, we, 1, f->rows);
     } else {
-        rc = record_written(s, m, buf->ptr, NULL, has_range && f->rows > 0, first_ms, last_ms,
-                            1, f->rows);
+        rc = data_export_record_written(s, m, buf->ptr, NULL, has_range && f->rows > 0,
+                                        first_ms, last_ms, 1, f->rows);
     }
     if (rc == POND_OK) {
         s->files++;
@@ -1031,7 +897,8 @@ static int record_placed(stage_state *s, const match *m, const pond_written_file
  * directories under staging, then placed by partition_write.c), and its records.  ranges:
  * under a partial --update, the time ranges of the partitions to write again (nranges 0:
  * everything); each partition directory written is then a part of the output to replace. */
-static int write_table(stage_state *s, const match *m, const time_window *ranges, size_t nranges)
+int data_export_write_table(stage_state *s, const match *m, const time_window *ranges,
+                            size_t nranges)
 {
     int rc = POND_OK;
     pond_buf out = POND_BUF_INIT, file_path = POND_BUF_INIT, work = POND_BUF_INIT;
@@ -1188,7 +1055,7 @@ static int write_batch(stage_state *s, const match *m, size_t n, int *alone)
     /* the files are sorted by series: each series' records, as if it had been written alone */
     for (size_t i = 0, f = 0; i < n; i++) {
         if ((rc = pond_export_progress_source(pr, m[i].path, m[i].rows)) ||
-            (rc = begin_entry(s, &m[i])))
+            (rc = data_export_begin_entry(s, &m[i])))
             goto done;
         for (; f < w.n && w.v[f].src_index == (long)i; f++) {
             pond_buf_clear(&file_path);
@@ -1216,166 +1083,9 @@ done:
     return rc;
 }
 
-/* ---- --update ---------------------------------------------------------------------------- */
-
-static int dry_run_table(stage_state *s, const match *m);
-
-/* A file kept from the last export: its export_metadata rows (written false) and its entry
- * in this run's manifest, both from the last manifest. */
-static int keep_file(stage_state *s, const match *m, const pond_manifest_file *f)
-{
-    pond_buf path = POND_BUF_INIT;
-    int rc;
-
-    if ((rc = pond_buf_printf(&path, "%s%s%s", m->rel, *f->name ? "/" : "", f->name)) != POND_OK)
-        goto done;
-    if ((rc = record_file(s, m, path.ptr, f->has_window, f->start_ms, f->end_ms, f->has_rows,
-                          f->rows, 1)) == POND_OK)
-        rc = pond_manifest_add_file(s->entry, f);
-    s->kept_files++;
-done:
-    pond_buf_free(&path);
-    return rc;
-}
-
-/* The directory of a partition file name ("year=2024/month=7/data.parquet" -> 19 chars). */
-static size_t dir_len(const char *name)
-{
-    const char *slash = strrchr(name, '/');
-    return slash ? (size_t)(slash - name) : 0;
-}
-
-static int by_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The partition directories of e's files from index from on (once per file), sorted. */
-static int written_dirs(const pond_manifest_output *e, size_t from, char ***out, size_t *n)
-{
-    char **v = calloc(e->nfiles - from + 1, sizeof *v);
-    size_t k = 0;
-    if (!v)
-        return pond_error_oom();
-    for (size_t i = from; i < e->nfiles; i++)
-        if (!(v[k++] = strndup(e->files[i].name, dir_len(e->files[i].name)))) {
-            for (size_t j = 0; j + 1 < k; j++)
-                free(v[j]);
-            free(v);
-            return pond_error_oom();
-        }
-    qsort(v, k, sizeof *v, by_str);
-    *out = v;
-    *n = k;
-    return POND_OK;
-}
-
-/* A partial --update of m: the partitions overlapping a dirty range are written again whole
- * (one COPY per merged key range, bounded by the ranges' windows); each old partition there
- * that is not written again is removed; every other old file is kept. */
-static int update_partial(stage_state *s, const match *m, int dry)
-{
-    pond_key_range *keys = NULL;
-    size_t nkeys = 0;
-    time_window *ranges = NULL;
-    pond_buf part = POND_BUF_INIT, last = POND_BUF_INIT;
-    const pond_manifest_output *old = m->old;
-    char **dirs = NULL;
-    size_t ndirs = 0;
-    int rc;
-
-    if ((rc = pond_update_dirty_keys(pond_export_ctx_con(s->ctx), s->nlevels, m->upd.dirty,
-                                     m->upd.ndirty, &keys, &nkeys)) != POND_OK)
-        goto done;
-    if (!(ranges = calloc(nkeys ? nkeys : 1, sizeof *ranges))) {
-        rc = pond_error_oom();
-        goto done;
-    }
-    for (size_t i = 0; i < nkeys; i++) {
-        int64_t lo[POND_TEMPORAL_MAX], hi[POND_TEMPORAL_MAX], ws, we, ws2, we2;
-        pond_partition_key_levels(s->nlevels, keys[i].lo, lo);
-        pond_partition_key_levels(s->nlevels, keys[i].hi, hi);
-        if ((rc = pond_temporal_window(s->windows, lo, &ws, &we)) ||
-            (rc = pond_temporal_window(s->windows, hi, &ws2, &we2)))
-            goto done;
-        ranges[i] = (time_window){1, 1, ws * 1000, we2 * 1000};
-    }
-    size_t files_before = s->files, kept = 0, entry_files_before = s->entry->nfiles;
-    if (dry) {
-        for (size_t i = 0; i < nkeys && rc == POND_OK; i++) {
-            int had_start = s->has_start, had_end = s->has_end;
-            int64_t start_us = s->start_us, end_us = s->end_us;
-            narrow_bounds(s, &ranges[i]);
-            rc = dry_run_table(s, m);
-            s->has_start = had_start;
-            s->has_end = had_end;
-            s->start_us = start_us;
-            s->end_us = end_us;
-        }
-    } else {
-        rc = write_table(s, m, ranges, nkeys);
-    }
-    if (rc != POND_OK)
-        goto done;
-    /* the partition directories written now (sorted), then the old files: kept outside the
-     * dirty keys; inside them replaced by what was written, or removed when nothing was */
-    if ((rc = written_dirs(s->entry, entry_files_before, &dirs, &ndirs)) != POND_OK)
-        goto done;
-    for (size_t i = 0; i < old->nfiles; i++) {
-        const pond_manifest_file *f = &old->files[i];
-        if (!f->key_ok || !pond_update_key_dirty(keys, nkeys, f->key)) {
-            if ((rc = keep_file(s, m, f)) != POND_OK)
-                goto done;
-            kept++;
-            continue;
-        }
-        pond_buf_clear(&part);
-        if ((rc = pond_buf_put(&part, f->name, dir_len(f->name))) != POND_OK)
-            goto done;
-        if ((last.len && strcmp(last.ptr, part.ptr) == 0) ||
-            bsearch(&(const char *){part.ptr}, dirs, ndirs, sizeof *dirs, by_str))
-            continue; /* another file of the same partition, or a partition written again */
-        pond_buf_clear(&last);
-        if ((rc = pond_buf_puts(&last, part.ptr)) != POND_OK)
-            goto done;
-        pond_buf_clear(&part);
-        if ((rc = pond_buf_printf(&part, "%s/%s", m->rel, last.ptr)) != POND_OK)
-            goto done;
-        if (dry)
-            pond_export_ctx_log(s->ctx, "would remove %s/%s", pond_export_ctx_dir(s->ctx),
-                                part.ptr);
-        else if ((rc = pond_export_ctx_remove(s->ctx, part.ptr)) != POND_OK)
-            goto done;
-        s->removed_parts++;
-    }
-    s->partial++;
-    pond_export_ctx_log(s->ctx, "%s: %s %zu partition file%s, kept %zu", m->path,
-                        dry ? "would write" : "wrote", s->files - files_before,
-                        s->files - files_before == 1 ? "" : "s", kept);
-done:
-    for (size_t i = 0; i < ndirs; i++)
-        free(dirs[i]);
-    free(dirs);
-    free(keys);
-    free(ranges);
-    pond_buf_free(&part);
-    pond_buf_free(&last);
-    return rc;
-}
-
-/* An output kept whole: every file of it from the manifest. */
-static int update_keep(stage_state *s, const match *m)
-{
-    int rc = POND_OK;
-    for (size_t i = 0; i < m->old->nfiles && rc == POND_OK; i++)
-        rc = keep_file(s, m, &m->old->files[i]);
-    s->kept++;
-    return rc;
-}
-
 /* --dry-run for a table or series: the files it would write, from one GROUP BY over the
  * source (no file written, nothing created). */
-static int dry_run_table(stage_state *s, const match *m)
+int data_export_dry_run_table(stage_state *s, const match *m)
 {
     int rc = POND_OK;
     pond_buf sql = POND_BUF_INIT, file_path = POND_BUF_INIT;
@@ -1453,7 +1163,7 @@ static int dry_run_table(stage_state *s, const match *m)
         if ((rc = pond_export_progress_file(pond_export_ctx_progress(s->ctx), file_path.ptr,
                                             m->path, rows)) != POND_OK)
             goto done;
-        if ((rc = record_written(s, m, file_path.ptr, NULL, ok, ws, we, 1, rows)) != POND_OK)
+        if ((rc = data_export_record_written(s, m, file_path.ptr, NULL, ok, ws, we, 1, rows)))
             goto done;
         s->files++;
         s->rows += rows;
@@ -1567,18 +1277,18 @@ int pond_stage_run_data_export(pond_export_ctx *ctx, const pond_stage *st, int s
         if ((rc = pond_export_progress_source(pond_export_ctx_progress(ctx), m->path,
                                               m->rows)) != POND_OK)
             goto done;
-        if ((rc = begin_entry(&s, m)) != POND_OK)
+        if ((rc = data_export_begin_entry(&s, m)) != POND_OK)
             goto done;
         if (m->upd.action == POND_UPDATE_KEEP)
-            rc = update_keep(&s, m);
+            rc = data_export_update_keep(&s, m);
         else if (m->upd.action == POND_UPDATE_PARTIAL)
-            rc = update_partial(&s, m, pond_export_ctx_dry_run(ctx));
+            rc = data_export_update_partial(&s, m, pond_export_ctx_dry_run(ctx));
         else if (m->type == POND_ENTRY_DATA)
             rc = write_data(&s, m);
         else if (pond_export_ctx_dry_run(ctx))
-            rc = dry_run_table(&s, m);
+            rc = data_export_dry_run_table(&s, m);
         else
-            rc = write_table(&s, m, NULL, 0);
+            rc = data_export_write_table(&s, m, NULL, 0);
         if (rc == POND_OK && !pond_export_ctx_dry_run(ctx))
             rc = check_fail_hook(&s);
         if (rc != POND_OK)

@@ -39,7 +39,8 @@ int pond_update_dirty_keys(duckdb_connection con, int nlevels, const pond_time_r
     if (!keys)
         return pond_error_oom();
     /* the local wall-clock time of the instant, as put_local in stage_data_export.c makes it */
-    if ((rc = pond_buf_puts(&sql, "SELECT ")) || (rc = pond_partition_key_sql(&sql, nlevels, "l")) ||
+    if ((rc = pond_buf_puts(&sql, "SELECT ")) ||
+        (rc = pond_partition_key_sql(&sql, nlevels, "l")) ||
         (rc = pond_buf_puts(&sql, " FROM (SELECT timezone(current_setting('TimeZone'), "
                                   "timezone('UTC', $1::TIMESTAMP)) AS l)")))
         goto done;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/error.h"
+#include "util/grow.h"
 
 void pond_update_decision_free(pond_update_decision *d)
 {
@@ -15,14 +16,9 @@ void pond_update_decision_free(pond_update_decision *d)
 
 static int add_dirty(pond_update_decision *d, const pond_manifest_version *v)
 {
-    if (d->ndirty == d->capdirty) {
-        size_t ncap = d->capdirty ? d->capdirty * 2 : 8;
-        pond_time_range *nr = realloc(d->dirty, ncap * sizeof *nr);
-        if (!nr)
-            return pond_error_oom();
-        d->dirty = nr;
-        d->capdirty = ncap;
-    }
+    int rc = POND_GROW(d->dirty, d->ndirty, d->capdirty);
+    if (rc != POND_OK)
+        return rc;
     d->dirty[d->ndirty++] = (pond_time_range){v->min_us, v->max_us};
     return POND_OK;
 }

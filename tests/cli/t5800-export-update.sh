@@ -45,6 +45,7 @@ sleep 1.1 # mtimes would show a rewrite
 expect_ok pond "${upd[@]}" --dump-tables "$TMP/t0"
 check_eq "unchanged: the manifest is not even replaced" "$M0" "$(stat -c '%i %Y' "$D/.pond-export.json")"
 check_contains "unchanged: says it wrote nothing" "$(cat "$ERR")" "wrote 0 files"
+check_contains "unchanged: and that DIR is up to date" "$(cat "$ERR")" "'$D' is up to date: nothing written"
 check_contains "unchanged: and kept every file" "$(cat "$ERR")" "kept 6 files unchanged (2 outputs whole"
 check_eq "unchanged: every file keeps inode, mtime and bytes" "$S0" "$(stats "$D")"
 m="read_parquet(getvariable('m'))"

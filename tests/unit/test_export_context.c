@@ -2,8 +2,8 @@
  * tests/unit/test_export_context.c: the export context on real directories: staging, claims
  * (collisions, existing outputs), commit and its roll-back, export_metadata through the
  * appender, the run's database locked down, --dump-tables (after the commit only) read back
- * with DuckDB, dry runs.  The context does not touch the
- * pond itself, so these tests pass no pond.
+ * with DuckDB, dry runs, --update's commit (parts, removals, the manifest last).  The context
+ * does not touch the pond itself, so these tests pass no pond.
  */
 #include <duckdb.h>
 #include <dirent.h>
@@ -343,6 +343,102 @@ TEST(bad_dir_and_timezone)
     pond_export_ctx_free(ctx);
 }
 
+/* --update's commit: a partial output's parts replaced, a partition and an output no longer
+ * made removed (with the directories that leaves empty), the manifest last; a failure part
+ * way puts everything back, old manifest included. */
+static void update_dir(void)
+{
+    pond_manifest m = POND_MANIFEST_INIT;
+    pond_manifest_output *o;
+    char p[512];
+    const char *dirs[] = {"u/s/year=2024/month=7/day=1", "u/s/year=2024/month=7/day=2",
+                          "u/s/year=2023/month=1/day=1", "u/gone"};
+    for (size_t i = 0; i < 4; i++) {
+        char rel[128];
+        snprintf(p, sizeof p, "%s/%s", tmp, dirs[i]);
+        CHECK(pond_fs_mkdir_p(p) == POND_OK);
+        snprintf(rel, sizeof rel, "%s/data.parquet", dirs[i]);
+        put_rel(rel, "old");
+    }
+    CHECK(pond_manifest_add_output(&m, "s", "series", 1, "p", "/s", NULL, &o) == POND_OK);
+    CHECK(pond_manifest_add_output(&m, "gone", "table", 1, "p", "/gone", NULL, &o) == POND_OK);
+    snprintf(p, sizeof p, "%s/u/.pond-export.json", tmp);
+    CHECK(pond_manifest_write(&m, p) == POND_OK);
+    pond_manifest_free(&m);
+}
+
+static pond_export_ctx *update_ctx(pond_export_options *o)
+{
+    pond_export_ctx *ctx = NULL;
+    pond_buf staged = POND_BUF_INIT;
+    pond_manifest_output *e;
+    size_t removed = 0;
+    char p[512];
+
+    CHECK(pond_export_ctx_open(&ctx, NULL, o) == POND_OK);
+    if (!ctx)
+        return NULL;
+    CHECK(pond_export_ctx_old_manifest(ctx) != NULL);
+    CHECK(pond_export_ctx_claim_output(ctx, "s", 1, "/s", &staged) == POND_OK);
+    CHECK(pond_export_ctx_keep_last(ctx, 1) == POND_OK);
+    snprintf(p, sizeof p, "%s/year=2024/month=7/day=2", staged.ptr);
+    CHECK(pond_fs_mkdir_p(p) == POND_OK);
+    snprintf(p, sizeof p, "%s/year=2024/month=7/day=2/data.parquet", staged.ptr);
+    put_file(p, "new");
+    CHECK(pond_export_ctx_replace_part(ctx, "s/year=2024/month=7/day=2") == POND_OK);
+    CHECK(pond_export_ctx_remove(ctx, "s/year=2023/month=1/day=1") == POND_OK);
+    CHECK(pond_manifest_add_output(pond_export_ctx_manifest(ctx), "s", "series", 1, "p", "/s",
+                                   NULL, &e) == POND_OK);
+    CHECK(pond_export_ctx_finish_manifest(ctx, &removed) == POND_OK);
+    CHECK(removed == 1); /* "gone" */
+    pond_buf_free(&staged);
+    return ctx;
+}
+
+/* 1 when u's manifest lists an output at rel. */
+static int manifest_lists(const char *rel)
+{
+    pond_manifest m = POND_MANIFEST_INIT;
+    char p[512];
+    snprintf(p, sizeof p, "%s/u/.pond-export.json", tmp);
+    int found = pond_manifest_read(&m, p) == POND_OK && pond_manifest_find(&m, rel) != NULL;
+    pond_manifest_free(&m);
+    return found;
+}
+
+TEST(update_commit)
+{
+    pond_export_options o = options("u");
+    pond_export_ctx *ctx;
+
+    update_dir();
+    CHECK(manifest_lists("gone"));
+    o.update = 1;
+
+    /* fails after the two removals and the part: all put back */
+    ctx = update_ctx(&o);
+    setenv("POND_TEST_FAIL_AFTER_MOVES", "3", 1);
+    CHECK(ctx && pond_export_ctx_commit(ctx) == POND_ERROR);
+    unsetenv("POND_TEST_FAIL_AFTER_MOVES");
+    pond_export_ctx_free(ctx);
+    CHECK(read_is("u/s/year=2024/month=7/day=2/data.parquet", "old"));
+    CHECK(read_is("u/s/year=2023/month=1/day=1/data.parquet", "old"));
+    CHECK(read_is("u/gone/data.parquet", "old"));
+    CHECK(manifest_lists("gone")); /* the old manifest */
+    CHECK(count_entries("u") == 3); /* s, gone, the manifest: no staging left */
+
+    /* and committed */
+    ctx = update_ctx(&o);
+    CHECK(ctx && pond_export_ctx_commit(ctx) == POND_OK);
+    pond_export_ctx_free(ctx);
+    CHECK(read_is("u/s/year=2024/month=7/day=1/data.parquet", "old")); /* kept */
+    CHECK(read_is("u/s/year=2024/month=7/day=2/data.parquet", "new"));
+    CHECK(!exists("u/s/year=2023")); /* the partition and the directories it left empty */
+    CHECK(!exists("u/gone"));
+    CHECK(!manifest_lists("gone") && manifest_lists("s")); /* the new manifest */
+    CHECK(count_entries("u") == 2); /* s, the manifest */
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s/pond-test-export-context-XXXXXX",
@@ -359,6 +455,7 @@ int main(void)
     RUN(dump_tables_refuses_existing_tables);
     RUN(dry_run_writes_nothing);
     RUN(bad_dir_and_timezone);
+    RUN(update_commit);
     pond_fs_rm_rf(tmp);
     return check_done();
 }
