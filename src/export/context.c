@@ -102,6 +102,7 @@ struct pond_export_ctx {
     pond_export_progress *progress; /* the run's events (export/progress.h) */
     pond_buf made_dir; /* the staged directory claim_output made last: claims of files in one
                         * directory (template pages) make it once, not once a file */
+    pond_buf missing_dir; /* a directory (relative) DIR lacks, seen by the last claim's check */
     char *pond_rel; /* the pond's directory relative to DIR when it lies inside DIR, else NULL:
                        no claim may cover it or lie in it */
     int has_old;          /* --update with a manifest read: old is the last export's */
@@ -351,6 +352,7 @@ int pond_export_ctx_open(pond_export_ctx **out, pond *p, const pond_export_optio
         return pond_error_oom();
     ctx->journal = -1;
     ctx->made_dir = (pond_buf)POND_BUF_INIT;
+    ctx->missing_dir = (pond_buf)POND_BUF_INIT;
     if ((rc = pond_claim_index_new(&ctx->claimed)) != POND_OK) {
         free(ctx);
         return rc;
@@ -481,6 +483,7 @@ void pond_export_ctx_free(pond_export_ctx *ctx)
     free(ctx->out);
     free(ctx->dir);
     pond_buf_free(&ctx->made_dir);
+    pond_buf_free(&ctx->missing_dir);
     pond_manifest_free(&ctx->old);
     pond_manifest_free(&ctx->manifest);
     str_list_free(&ctx->parts);
@@ -525,19 +528,31 @@ int pond_export_ctx_claim(pond_export_ctx *ctx, const char *rel_path, pond_buf *
     return pond_export_ctx_claim_output(ctx, rel_path, 0, NULL, staged_path);
 }
 
-/* Something in DIR already at rel, or a non-directory where one of rel's parents must go. */
+/* Something in DIR already at rel, or a non-directory where one of rel's parents must go.
+ * Nothing is below a directory DIR lacks: the check stops there, and remembers it
+ * (ctx->missing_dir), so that the files of one new directory (template pages) cost no stat
+ * each.  (The commit checks every output again before it moves anything.) */
 static int check_existing(pond_export_ctx *ctx, const char *rel)
 {
     int rc = POND_OK;
     pond_buf b = POND_BUF_INIT;
     const char *p = rel;
+    size_t nm = ctx->missing_dir.len;
 
+    if (nm && strncmp(rel, ctx->missing_dir.ptr, nm) == 0 && rel[nm] == '/')
+        return POND_OK;
     for (;;) {
         const char *e = strchr(p, '/');
         pond_buf_clear(&b);
         if ((rc = pond_buf_printf(&b, "%s/%.*s", ctx->dir,
                                   (int)(e ? (size_t)(e - rel) : strlen(rel)), rel)) != POND_OK)
             goto done;
+        if (e && !pond_fs_exists(b.ptr)) {
+            pond_buf_clear(&ctx->missing_dir);
+            if (pond_buf_put(&ctx->missing_dir, rel, (size_t)(e - rel)) != POND_OK)
+                pond_buf_clear(&ctx->missing_dir); /* no cache then: still correct */
+            break;
+        }
         if (!e) {
             /* --update may replace what the manifest says the last export wrote */
             int listed = ctx->has_old && pond_manifest_find(&ctx->old, rel) != NULL;
@@ -548,7 +563,7 @@ static int check_existing(pond_export_ctx *ctx, const char *rel)
                                     rel, ctx->dir);
             break;
         }
-        if (pond_fs_exists(b.ptr) && !pond_fs_is_dir(b.ptr)) {
+        if (!pond_fs_is_dir(b.ptr)) {
             rc = pond_error_set(POND_EEXISTS,
                                 "output '%s': '%s' exists in '%s' and is not a directory", rel,
                                 b.ptr + strlen(ctx->dir) + 1, ctx->dir);

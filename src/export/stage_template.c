@@ -27,9 +27,11 @@
  * here: the runner commits or drops the staging directory.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "export/json_rows.h"
 #include "export/pipeline.h"
 #include "export/progress.h"
@@ -359,14 +361,25 @@ static int root_of(pond_buf *out, const char *rel)
     return rc;
 }
 
+/* One page: open, write, close (no stdio: its buffer and fstat cost more than the page). */
 static int write_file(const char *path, const pond_buf *text)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
         return pond_error_set(POND_ERROR, "cannot create '%s': %s", path, strerror(errno));
-    size_t w = fwrite(text->ptr, 1, text->len, f);
-    int bad = w != text->len || ferror(f);
-    if (fclose(f) != 0 || bad)
+    size_t done = 0;
+    while (done < text->len) {
+        ssize_t w = write(fd, text->ptr + done, text->len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int err = w < 0 ? errno : EIO;
+            close(fd);
+            return pond_error_set(POND_ERROR, "cannot write '%s': %s", path, strerror(err));
+        }
+        done += (size_t)w;
+    }
+    if (close(fd) != 0)
         return pond_error_set(POND_ERROR, "cannot write '%s': %s", path, strerror(errno));
     return POND_OK;
 }

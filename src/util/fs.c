@@ -85,9 +85,14 @@ int pond_fs_mkdir_p(const char *path)
         rc = pond_error_set(POND_EINVALID, "cannot create directory '': empty path");
         goto done;
     }
+    /* Usually the parent exists: one mkdir (and a stat when path is there already). */
+    if (mkdir(path, 0777) == 0)
+        goto done;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        goto done;
     if ((rc = pond_buf_puts(&b, path)))
         goto done;
-    /* Visit each prefix ending before a '/', then the whole path. */
+    /* Else visit each prefix ending before a '/', then the whole path. */
     for (size_t i = 1; i <= b.len; i++) {
         if (i < b.len && b.ptr[i] != '/')
             continue;
