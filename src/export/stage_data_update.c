@@ -166,8 +166,10 @@ int data_export_update_partial(stage_state *s, const match *m, int dry)
     size_t ndirs = 0;
     int rc;
 
+    /* by minute in a zone with DST, local time may go back inside a range (update_keys.h) */
+    int64_t widen = s->nlevels == POND_TEMPORAL_MAX && !data_export_is_utc(s) ? 60 : 0;
     if ((rc = pond_update_dirty_keys(pond_export_ctx_con(s->ctx), s->nlevels, m->upd.dirty,
-                                     m->upd.ndirty, &keys, &nkeys)) != POND_OK)
+                                     m->upd.ndirty, widen, &keys, &nkeys)) != POND_OK)
         goto done;
     if (!(ranges = calloc(nkeys ? nkeys : 1, sizeof *ranges))) {
         rc = pond_error_oom();
