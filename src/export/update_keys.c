@@ -27,7 +27,7 @@ static int key_of(duckdb_prepared_statement st, int64_t us, int64_t *key)
 }
 
 int pond_update_dirty_keys(duckdb_connection con, int nlevels, const pond_time_range *r,
-                           size_t n, int64_t widen, pond_key_range **out, size_t *nout)
+                           size_t n, pond_key_range **out, size_t *nout)
 {
     pond_buf sql = POND_BUF_INIT;
     duckdb_prepared_statement st = NULL;
@@ -53,13 +53,6 @@ int pond_update_dirty_keys(duckdb_connection con, int nlevels, const pond_time_r
         if ((rc = key_of(st, r[i].lo_us, &keys[i].lo)) ||
             (rc = key_of(st, r[i].hi_us, &keys[i].hi)))
             goto done;
-        if (keys[i].lo > keys[i].hi) { /* the range ends in a repeated local hour */
-            int64_t t = keys[i].lo;
-            keys[i].lo = keys[i].hi;
-            keys[i].hi = t;
-        }
-        keys[i].lo -= widen;
-        keys[i].hi += widen;
     }
     *nout = pond_update_merge_keys(keys, n);
     *out = keys;

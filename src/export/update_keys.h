@@ -10,11 +10,10 @@
 #include "export/update_plan.h"
 
 /* *out (malloc'd, *nout of them, merged and sorted): for each of r[0..n), the keys of its
- * first and last instant and every key between, and widen more on each side.  Local time
- * goes back where a zone leaves summer time, so a range of instants can hold minutes before
- * its first instant's local minute or after its last's: a caller partitioning by minute in a
- * zone with DST passes widen 60 (no zone moves its clock back by more than an hour). */
+ * first and last instant and every key between.  Exact where keys grow with time: in UTC,
+ * and by year … hour in any zone whose clocks go back on the hour; by minute, an hour of local
+ * minutes repeats when the clocks go back, which the caller avoids (update_plan.h). */
 int pond_update_dirty_keys(duckdb_connection con, int nlevels, const pond_time_range *r,
-                           size_t n, int64_t widen, pond_key_range **out, size_t *nout);
+                           size_t n, pond_key_range **out, size_t *nout);
 
 #endif
