@@ -143,6 +143,19 @@ check_eq "repeated hour: local 01:55 has its new row" "3" \
 check_eq "repeated hour: the update holds the rows of a full export" "0" \
     "$(q -v a="$TMP/dst-full" -v b="$W" "SELECT (SELECT count(*) FROM (FROM read_parquet(getvariable('a') || '/**/*.parquet') EXCEPT ALL FROM read_parquet(getvariable('b') || '/**/*.parquet'))) + (SELECT count(*) FROM (FROM read_parquet(getvariable('b') || '/**/*.parquet') EXCEPT ALL FROM read_parquet(getvariable('a') || '/**/*.parquet')))")"
 
+# …by hour the repeated hour is one partition of two hours (08:00-10:00 UTC): written in part.
+H=$TMP/dst-hour
+dsth=(export -p /dst/x.series --temporal year,month,day,hour --timezone America/Los_Angeles)
+expect_ok pond "${dsth[@]}" -d "$H"
+H0=$(stats "$H")
+printf 'timestamp,temperature_c,site\n2024-11-03 09:40:00,4.5,A\n' >"$TMP/dst3.csv"
+expect_ok pond copy "$TMP/dst3.csv" /dst/x.series
+expect_ok pond "${dsth[@]}" -d "$H" --update
+check_eq "repeated hour by hour: only local hour 1 is rewritten" \
+    "./dst/x/year=2024/month=11/day=3/hour=1/data.parquet" "$(changed "$H0" "$(stats "$H")")"
+check_eq "…with both passes' rows (120 + 3 + 1)" "124" \
+    "$(q -v f="$H/dst/x/year=2024/month=11/day=3/hour=1" "SELECT count(*) FROM read_parquet(getvariable('f') || '/*.parquet')")"
+
 # --- a version the manifest lists and the pond has not (lost): its partitions are written again
 # from what is left, and one left without rows is removed.  (pond never drops a version, so the
 # manifest is edited to list a version 2 of 2024-07-05 with its partition.)
