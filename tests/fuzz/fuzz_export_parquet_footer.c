@@ -1,21 +1,21 @@
 /*
- * tests/fuzz/fuzz_parquet_footer.c: fuzz target of the Parquet footer parser
- * (src/export/parquet_footer.c).  Any input must end in POND_OK with num_rows >= 0 or in
- * POND_ECORRUPT, without reading outside the input (run it under ASan).
+ * tests/fuzz/fuzz_export_parquet_footer.c: fuzz target of the Parquet footer parser
+ * (src/export/parquet_footer.c).  Input: the bytes of a FileMetaData (the Thrift compact
+ * struct before a Parquet file's footer length).  Any input must end in POND_OK with
+ * num_rows >= 0 or in POND_ECORRUPT, without reading outside the input.
  *
- * With libFuzzer (clang -fsanitize=fuzzer,address, -DPOND_LIBFUZZER) it is a plain
- * LLVMFuzzerTestOneInput.  Without, it is its own driver, as CTest runs it: ITERATIONS
- * (argv[1], default 200000) inputs made by a fixed-seed generator from mutations of a valid
- * FileMetaData prefix (bytes flipped, inserted, deleted, truncated) and random bytes.
+ * With libFuzzer (tests/fuzz/run.sh) it is a plain LLVMFuzzerTestOneInput.  In the normal
+ * build, after the corpora (driver.c), fuzz_self_test runs 200000 inputs made by a fixed-seed
+ * generator from mutations of a valid FileMetaData prefix (bytes flipped, inserted, deleted,
+ * truncated) and random bytes.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "export/parquet_footer.h"
+#include "fuzz.h"
 #include "pond/error.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,13 +36,15 @@ static uint32_t next(void)
     return (uint32_t)(rng >> 11);
 }
 
-int main(int argc, char **argv)
+int fuzz_self_test(void);
+
+int fuzz_self_test(void)
 {
     /* version 1; schema [{name "schema", num_children 1}, {type INT64, name "x"}]; 1000 rows */
     static const uint8_t seed[] = {0x15, 0x02, 0x19, 0x2c, 0x48, 0x06, 's', 'c', 'h', 'e', 'm',
                                    'a', 0x15, 0x02, 0x00, 0x15, 0x04, 0x38, 0x01, 'x', 0x00,
                                    0x16, 0xd0, 0x0f, 0x19, 0x1c, 0x00, 0x00};
-    long iters = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+    long iters = 200000;
     uint8_t buf[256];
 
     for (long it = 0; it < iters; it++) {
@@ -82,7 +84,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "the seed itself does not parse\n");
         return 1;
     }
-    printf("%ld inputs, no crash\n", iters);
+    printf("%ld generated inputs, no crash\n", iters);
     return 0;
 }
 #endif
