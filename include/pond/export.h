@@ -82,9 +82,10 @@ typedef int (*pond_export_file_fn)(const pond_export_file *file, void *payload);
 /* ---- options ------------------------------------------------------------------------------ */
 
 /* Options of pond_export.  Initialize with POND_EXPORT_OPTIONS_INIT or
- * pond_export_options_init(); later versions only add fields at the end.  Every pointer is
+ * pond_export_options_init(); later versions only add fields at the end (a version 1 struct,
+ * which ends at capture_names, is still taken: it does not update).  Every pointer is
  * borrowed for the call. */
-#define POND_EXPORT_OPTIONS_VERSION 1
+#define POND_EXPORT_OPTIONS_VERSION 2
 typedef struct pond_export_options {
     unsigned int version;         /* POND_EXPORT_OPTIONS_VERSION */
     const char *const *patterns;  /* -p, at least one unless the pipeline names them */
@@ -108,6 +109,7 @@ typedef struct pond_export_options {
     void *payload;                     /* passed to progress and dry_run_file */
     const char *capture_names;    /* --capture-names "site,res": capture i of a match is
                                      written as the directory NAME_i=value; NULL = value */
+    /* Version 2: */
     int update;                   /* --update: bring dir up to date with the pond, rewriting
                                      only what changed since the export that wrote its
                                      manifest (dir/.pond-export.json, docs/update.md) */

@@ -85,6 +85,9 @@ int data_export_write_table(stage_state *s, const match *m, const time_window *r
 /* --dry-run of a table or series: the files it would write, within the stage's bounds. */
 int data_export_dry_run_table(stage_state *s, const match *m);
 
+/* 1 when partitions are in UTC, where a stored TIMESTAMP already is the wall-clock time. */
+int data_export_is_utc(const stage_state *s);
+
 /* Narrow the stage's --start-time/--end-time bounds to w; the caller restores them. */
 void data_export_narrow_bounds(stage_state *s, const time_window *w);
 

@@ -18,6 +18,7 @@
  * numbering, timing and the stage start/end events (export/progress.h).
  */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 #include "export/context.h"
@@ -57,7 +58,8 @@ static int check_options(const pond_export_options *opts)
 
     if (!opts)
         return pond_error_set(POND_EINVALID, "no export options");
-    if ((rc = pond_options_version_check(opts->version, POND_EXPORT_OPTIONS_VERSION,
+    if (opts->version != 1 &&
+        (rc = pond_options_version_check(opts->version, POND_EXPORT_OPTIONS_VERSION,
                                          "pond_export_options")) != POND_OK)
         return rc;
     if (!opts->dir || !*opts->dir)
@@ -177,6 +179,11 @@ static int run_stage(pond_export_ctx *ctx, const pond_stage *st, int stage_no)
 int pond_export_options_init(pond_export_options *opts, unsigned int version)
 {
     static const pond_export_options init = POND_EXPORT_OPTIONS_INIT;
+    if (version == 1) { /* a caller built against version 1 has the struct up to update */
+        memcpy(opts, &init, offsetof(pond_export_options, update));
+        opts->version = 1;
+        return POND_OK;
+    }
     int rc = pond_options_version_check(version, POND_EXPORT_OPTIONS_VERSION,
                                         "pond_export_options");
     if (rc == POND_OK)
@@ -205,8 +212,15 @@ static int run_stages(pond_export_ctx *ctx, const pond_pipeline *pl)
     return POND_OK;
 }
 
-int pond_export(pond_export_result **out, pond *p, const pond_export_options *opts)
+int pond_export(pond_export_result **out, pond *p, const pond_export_options *given)
 {
+    /* Every field from here on: a version 1 struct ends before update. */
+    pond_export_options all = POND_EXPORT_OPTIONS_INIT;
+    const pond_export_options *opts = given ? &all : NULL;
+    if (given && given->version == 1)
+        memcpy(&all, given, offsetof(pond_export_options, update));
+    else if (given)
+        all = *given;
     int rc, in_snapshot = 0;
     pond_pipeline *pl = NULL;
     pond_export_ctx *ctx = NULL;

@@ -357,7 +357,7 @@ static int is_tz_type(const char *type)
 }
 
 /* 1 when partitions are in UTC, where a stored TIMESTAMP already is the wall-clock time. */
-static int is_utc(const stage_state *s)
+int data_export_is_utc(const stage_state *s)
 {
     const char *tz = s->opts->timezone;
     return !tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Etc/UTC") == 0 || strcmp(tz, "GMT") == 0 ||
@@ -378,7 +378,7 @@ static int put_ts(pond_buf *b, const match *m)
 static int put_local(pond_buf *b, const stage_state *s, const match *m)
 {
     int rc, tz = is_tz_type(m->ts_type);
-    if (is_utc(s)) {
+    if (data_export_is_utc(s)) {
         if ((rc = pond_buf_puts(b, tz ? "timezone('UTC', " : "CAST(")) || (rc = put_ts(b, m)))
             return rc;
         return pond_buf_puts(b, tz ? ")" : " AS TIMESTAMP)");

@@ -38,6 +38,15 @@ int data_export_plan_update(stage_state *s, match *m)
     now.nversions = m->nfiles;
     if ((rc = pond_update_plan_output(m->old, &now, s->nlevels > 0, &m->upd)) != POND_OK)
         return rc;
+    /* By minute outside UTC an hour of local minutes repeats when the clocks go back, so a
+     * partition's rows are not one stretch of time and a COPY bounded by time cannot write it
+     * whole: such an output is written whole (minute partitions are rare). */
+    if (m->upd.action == POND_UPDATE_PARTIAL && s->nlevels == POND_TEMPORAL_MAX &&
+        !data_export_is_utc(s)) {
+        pond_update_decision_free(&m->upd);
+        m->upd.action = POND_UPDATE_WRITE;
+        m->upd.why = "partitioned by minute outside UTC";
+    }
     /* an output kept or partly kept must still be there */
     if (m->upd.action != POND_UPDATE_WRITE &&
         ((rc = pond_buf_printf(&final, "%s/%s", pond_export_ctx_dir(s->ctx), m->rel)) ||

@@ -49,10 +49,11 @@ int pond_update_dirty_keys(duckdb_connection con, int nlevels, const pond_time_r
                             duckdb_prepare_error(st));
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if ((rc = key_of(st, r[i].lo_us, &keys[i].lo)) ||
             (rc = key_of(st, r[i].hi_us, &keys[i].hi)))
             goto done;
+    }
     *nout = pond_update_merge_keys(keys, n);
     *out = keys;
     keys = NULL;

@@ -122,6 +122,40 @@ expect_ok pond "${la[@]}" --update
 check_eq "time zone: only the local day 2024-07-04 is rewritten" "./sites/A/res=1m/year=2024/month=7/day=4/data.parquet" \
     "$(changed "$Z0" "$(stats "$Z")")"
 
+# --- by minute across the end of summer time: a version inside the repeated local hour ------------
+# 2024-11-03 in Los Angeles: 01:00-01:59 happens twice (08:00-08:59 UTC in PDT, 09:00-09:59 in
+# PST).  The version's first and last instants are at local 01:30 and 01:20; it also holds 01:55.
+# A minute partition there is two stretches of time: by minute outside UTC, --update writes a
+# changed series whole.
+W=$TMP/dst
+pond mkdir -p /dst >/dev/null
+sensor_csv "$TMP/dst.csv" 1730617200 240 60 # 07:00-10:59 UTC
+expect_ok pond copy "$TMP/dst.csv" /dst/x.series
+dst=(export -p /dst/x.series --temporal year,month,day,hour,minute --timezone America/Los_Angeles)
+expect_ok pond "${dst[@]}" -d "$W"
+printf 'timestamp,temperature_c,site\n2024-11-03 08:30:00,1.5,A\n2024-11-03 08:55:00,2.5,A\n2024-11-03 09:20:00,3.5,A\n' >"$TMP/dst2.csv"
+expect_ok pond copy "$TMP/dst2.csv" /dst/x.series
+expect_ok pond "${dst[@]}" -d "$W" --update
+check_contains "repeated hour: the series is written whole" "$(cat "$ERR")" "wrote 180 files (243 rows)"
+expect_ok pond "${dst[@]}" -d "$TMP/dst-full"
+check_eq "repeated hour: local 01:55 has its new row" "3" \
+    "$(q -v f="$W/dst/x/year=2024/month=11/day=3/hour=1/minute=55" "SELECT count(*) FROM read_parquet(getvariable('f') || '/*.parquet')")"
+check_eq "repeated hour: the update holds the rows of a full export" "0" \
+    "$(q -v a="$TMP/dst-full" -v b="$W" "SELECT (SELECT count(*) FROM (FROM read_parquet(getvariable('a') || '/**/*.parquet') EXCEPT ALL FROM read_parquet(getvariable('b') || '/**/*.parquet'))) + (SELECT count(*) FROM (FROM read_parquet(getvariable('b') || '/**/*.parquet') EXCEPT ALL FROM read_parquet(getvariable('a') || '/**/*.parquet')))")"
+
+# …by hour the repeated hour is one partition of two hours (08:00-10:00 UTC): written in part.
+H=$TMP/dst-hour
+dsth=(export -p /dst/x.series --temporal year,month,day,hour --timezone America/Los_Angeles)
+expect_ok pond "${dsth[@]}" -d "$H"
+H0=$(stats "$H")
+printf 'timestamp,temperature_c,site\n2024-11-03 09:40:00,4.5,A\n' >"$TMP/dst3.csv"
+expect_ok pond copy "$TMP/dst3.csv" /dst/x.series
+expect_ok pond "${dsth[@]}" -d "$H" --update
+check_eq "repeated hour by hour: only local hour 1 is rewritten" \
+    "./dst/x/year=2024/month=11/day=3/hour=1/data.parquet" "$(changed "$H0" "$(stats "$H")")"
+check_eq "…with both passes' rows (120 + 3 + 1)" "124" \
+    "$(q -v f="$H/dst/x/year=2024/month=11/day=3/hour=1" "SELECT count(*) FROM read_parquet(getvariable('f') || '/*.parquet')")"
+
 # --- a version the manifest lists and the pond has not (lost): its partitions are written again
 # from what is left, and one left without rows is removed.  (pond never drops a version, so the
 # manifest is edited to list a version 2 of 2024-07-05 with its partition.)

@@ -341,15 +341,34 @@ TEST(options_versions)
     pond_export_options eo;
     pond_copy_options co;
     pond_cat_options ca;
+    int rc;
     pond_export_result *r = (pond_export_result *)&o; /* must be reset to NULL on failure */
 
-    o.version = 2;
+    o.version = 3;
     CHECK(pond_export(&r, p, &o) == POND_EINVALID);
     CHECK(r == NULL);
-    CHECK(strstr(pond_error_last(), "pond_export_options version 2 is not known") != NULL);
+    CHECK(strstr(pond_error_last(), "pond_export_options version 3 is not known") != NULL);
     CHECK(pond_export_options_init(&eo, POND_EXPORT_OPTIONS_VERSION) == POND_OK);
     CHECK(eo.version == POND_EXPORT_OPTIONS_VERSION && eo.dir == NULL && eo.progress == NULL);
     CHECK(pond_export_options_init(&eo, 0) == POND_EINVALID);
+    /* A version 1 caller's struct ends before update: what lies beyond is never read. */
+    memset(&eo, 0x5a, sizeof eo);
+    CHECK(pond_export_options_init(&eo, 1) == POND_OK);
+    CHECK(eo.version == 1 && eo.dir == NULL && eo.capture_names == NULL);
+    CHECK(eo.update == 0x5a5a5a5a);
+    eo.patterns = pats;
+    eo.npatterns = 1;
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/v1", tmp);
+    eo.dir = dir;
+    rc = pond_export(NULL, p, &eo); /* with update read, the missing manifest would fail */
+    CHECK(rc == POND_OK);
+    snprintf(dir, sizeof dir, "%s/v1/.pond-export.json", tmp);
+    CHECK(access(dir, F_OK) == 0);
+    eo.version = POND_EXPORT_OPTIONS_VERSION;
+    snprintf(dir, sizeof dir, "%s/v2", tmp);
+    CHECK(pond_export(NULL, p, &eo) != POND_OK);
+    CHECK(strstr(pond_error_last(), "has no export manifest") != NULL);
     CHECK(pond_copy_options_init(&co, POND_COPY_OPTIONS_VERSION) == POND_OK);
     CHECK(co.format == POND_COPY_AUTO && co.timestamp_column == NULL);
     co.version = 0;
