@@ -953,7 +953,7 @@ done:
  * else a day more either side). */
 static int batch_ok(const stage_state *s, const match *m, int64_t *span)
 {
-    int64_t kmin, kmax, margin = is_utc(s) ? 0 : 26 * INT64_C(3600000000);
+    int64_t kmin, kmax, margin = data_export_is_utc(s) ? 0 : 26 * INT64_C(3600000000);
 
     if (!s->nlevels || pond_export_ctx_dry_run(s->ctx) || m->type != POND_ENTRY_SERIES ||
         m->relation || !m->nfiles || m->mixed_schemas || m->batch_names ||
