@@ -82,7 +82,7 @@ void cli_options_begin(void)
 int cli_next_option(int argc, char **argv, const char *shortopts,
                     const struct option *longopts)
 {
-    char spec[64];
+    char spec[128];
     int c;
 
     /* A leading ':' makes getopt return ':' for a missing argument. */
