@@ -1,9 +1,11 @@
 /*
  * cli/cli_options.c: parsing a command's options against its table (cli/cli_options.h):
  * the getopt_long arrays are built from the table, each value is checked and stored as it is
- * read, with pond's usage messages (cli_next_option, cli_usage_error).
+ * read, with pond's usage messages (cli_usage_error).
  */
 #include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +13,43 @@
 
 /* getopt's value for the long-only entry i (above every character). */
 #define LONG_ONLY_VAL(i) (256 + (i))
+
+/* Start parsing a command's options: getopt's state reset, its messages off. */
+static void options_begin(void)
+{
+    optind = 0; /* glibc: 0 re-initialises getopt completely (also its permutation state) */
+    opterr = 0; /* pond prints its own messages */
+}
+
+/* getopt_long with pond's messages: the option's value, -1 when the options end, or '?' after
+ * printing a usage error for an unknown option or a missing value. */
+static int next_option(int argc, char **argv, const char *shortopts,
+                       const struct option *longopts)
+{
+    char spec[3 * CLI_MAX_OPTIONS + 4];
+    int c;
+
+    /* A leading ':' makes getopt return ':' for a missing argument. */
+    snprintf(spec, sizeof spec, ":%s", shortopts);
+    c = getopt_long(argc, argv, spec, longopts, NULL);
+    if (c == '?') {
+        const char *arg = argv[optind - 1];
+        if (optopt && !(arg[0] == '-' && arg[1] == '-'))
+            cli_usage_error(argv[0], "unknown option '-%c'", optopt);
+        else
+            cli_usage_error(argv[0], "unknown option '%s'", arg);
+        return '?';
+    }
+    if (c == ':') {
+        const char *arg = argv[optind - 1];
+        if (arg[0] == '-' && arg[1] == '-')
+            cli_usage_error(argv[0], "option '%s' needs a value", arg);
+        else
+            cli_usage_error(argv[0], "option '-%c' needs a value", optopt);
+        return '?';
+    }
+    return c;
+}
 
 void cli_list_free(cli_list *list)
 {
@@ -170,9 +209,9 @@ int cli_parse_options(int argc, char **argv, const cli_option *table, const cli_
     }
     if ((*exit_code = alloc_lists(table, argc)) != CLI_EXIT_OK)
         goto fail;
-    cli_options_begin();
+    options_begin();
     /* getopt_long steps through argv, so this ends within argc words */
-    while ((c = cli_next_option(argc, argv, shortopts, longopts)) != -1) {
+    while ((c = next_option(argc, argv, shortopts, longopts)) != -1) {
         if (c == 'h') {
             *exit_code = cli_print_help(help);
             goto fail;
