@@ -1,11 +1,16 @@
 /*
  * cli/cli.h: what the command files of the pond CLI share.  The CLI reaches libpond only
  * through pond.h.  One file per command (cmd_<name>.c), dispatched from main.c's table.
+ *
+ * A command declares its options in a table of cli_option entries (cli/cli_options.h: each
+ * with its short letter, long name, kind and where its value goes in the command's own
+ * variables) and parses argv with one call to cli_parse_options, which also answers
+ * -h/--help and prints the usage errors; its --help text is its cli_help (below), whose
+ * options lines the man page and the completion are written from (cli/help_doc.c).
  */
 #ifndef POND_CLI_H
 #define POND_CLI_H
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "pond.h"
@@ -28,7 +33,8 @@ typedef struct cli_global {
     int wait_ms;              /* --wait SECONDS, in milliseconds */
 } cli_global;
 
-/* A command: argv[0] is the command name, options follow (parse with getopt_long). */
+/* A command: argv[0] is the command name, options and operands follow (parsed with
+ * cli_parse_options against the command's option table, cli/cli_options.h). */
 typedef int (*cli_command_fn)(int argc, char **argv, const cli_global *g);
 
 /* Print "pond: <pond_error_last()>" to stderr and return its exit code: CLI_EXIT_BUSY for
@@ -60,15 +66,8 @@ int cli_parse_wait(const char *text, int *out_ms);
 
 /* ---- option parsing ----------------------------------------------------------------------- */
 
-/* Start parsing a command's options (resets getopt's state; call once per command). */
-void cli_options_begin(void);
-
-/* getopt_long over argv with the command's options.  shortopts is as for getopt (without a
- * leading ':').  Returns the option's value, -1 when the options end, or '?' after printing a
- * usage error for an unknown option or a missing argument (the command then returns
- * CLI_EXIT_USAGE).  Options may follow operands; "--" ends the options. */
-int cli_next_option(int argc, char **argv, const char *shortopts,
-                    const struct option *longopts);
+/* A command declares its options as a table and parses them with cli_parse_options: see
+ * cli/cli_options.h. */
 
 /* ---- --help ------------------------------------------------------------------------------- */
 
@@ -107,8 +106,7 @@ char *cli_format_time(char *buf, size_t size, int64_t t);
  * csv and json are records for programs (see cli/records.c for their shape). */
 typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON } cli_format;
 
-/* Parse the value of --format: CLI_EXIT_OK, or a usage error of cmd (CLI_EXIT_USAGE). */
-int cli_format_parse(const char *cmd, const char *word, cli_format *out);
+/* The option --format table|csv|json is CLI_OPT_FORMAT (cli/cli_options.h). */
 
 struct json_t;
 

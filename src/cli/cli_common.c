@@ -1,7 +1,7 @@
 /*
  * cli/cli_common.c: what every pond command shares: error and usage messages with their exit
- * codes, opening the pond named on the command line (with --wait), getopt_long with pond's
- * messages, the --help layout and time formatting.
+ * codes, opening the pond named on the command line (with --wait), the --help layout and
+ * time formatting.
  *
  * Guarantees: every message goes to stderr, prefixed "pond: " (errors) or "pond <cmd>: "
  * (usage); help goes to stdout.
@@ -71,40 +71,6 @@ int cli_parse_wait(const char *text, int *out_ms)
         return -1;
     *out_ms = (int)(s * 1000 + 0.5);
     return 0;
-}
-
-void cli_options_begin(void)
-{
-    optind = 0; /* glibc: 0 re-initialises getopt completely (also its permutation state) */
-    opterr = 0; /* pond prints its own messages */
-}
-
-int cli_next_option(int argc, char **argv, const char *shortopts,
-                    const struct option *longopts)
-{
-    char spec[64];
-    int c;
-
-    /* A leading ':' makes getopt return ':' for a missing argument. */
-    snprintf(spec, sizeof spec, ":%s", shortopts);
-    c = getopt_long(argc, argv, spec, longopts, NULL);
-    if (c == '?') {
-        const char *arg = argv[optind - 1];
-        if (optopt && !(arg[0] == '-' && arg[1] == '-'))
-            cli_usage_error(argv[0], "unknown option '-%c'", optopt);
-        else
-            cli_usage_error(argv[0], "unknown option '%s'", arg);
-        return '?';
-    }
-    if (c == ':') {
-        const char *arg = argv[optind - 1];
-        if (arg[0] == '-' && arg[1] == '-')
-            cli_usage_error(argv[0], "option '%s' needs a value", arg);
-        else
-            cli_usage_error(argv[0], "option '-%c' needs a value", optopt);
-        return '?';
-    }
-    return c;
 }
 
 #define CLI_STR_(x) #x
