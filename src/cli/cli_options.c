@@ -81,9 +81,11 @@ static int bad_choice(const char *cmd, const cli_option *o, const char *word)
 
     while (o->choices[n].word)
         n++;
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(words + len, len < sizeof words ? sizeof words - len : 0, "%s%s",
-                                i == 0 ? "" : i + 1 == n ? " or " : ", ", o->choices[i].word);
+    for (size_t i = 0; i < n && len < sizeof words; i++) {
+        int k = snprintf(words + len, sizeof words - len, "%s%s",
+                         i == 0 ? "" : i + 1 == n ? " or " : ", ", o->choices[i].word);
+        len += k > 0 ? (size_t)k : 0;
+    }
     return cli_usage_error(cmd, "unknown %s '%s' (%s)", o->long_name, word, words);
 }
 
