@@ -5,8 +5,9 @@
  * A command declares its options in a table of cli_option entries (cli/cli_options.h: each
  * with its short letter, long name, kind and where its value goes in the command's own
  * variables) and parses argv with one call to cli_parse_options, which also answers
- * -h/--help and prints the usage errors; its --help text is its cli_help (below), whose
- * options lines the man page and the completion are written from (cli/help_doc.c).
+ * -h/--help and prints the usage errors.  Its --help is its cli_help (below) and the options
+ * lines written from its table; the man page and the completion are written from the same
+ * (cli/help_doc.c).
  */
 #ifndef POND_CLI_H
 #define POND_CLI_H
@@ -71,28 +72,36 @@ int cli_parse_wait(const char *text, int *out_ms);
 
 /* ---- --help ------------------------------------------------------------------------------- */
 
-/* A command's help text.  Each field is plain text; options and examples hold one item a line
- * (already indented by the caller's layout: "  -p, --parents   make parents"). */
+/* A command's help text but its options lines, which are written from its option table
+ * (cli/cli_options.h).  Each field is plain text; examples hold one a line, indented. */
 typedef struct cli_help {
     const char *usage;       /* "pond mkdir [-p] PATH…" */
     const char *summary;     /* one line, also shown by `pond help` */
     const char *description; /* paragraphs; may be NULL */
-    const char *options;     /* the command's own options; --pond and --help are added */
     const char *examples;
 } cli_help;
 
-/* Print help to stdout and return CLI_EXIT_OK.  Every command's --help goes through here;
- * the man page and the completion are written from the same texts (cli/help_doc.c says
- * how to add a command or an option so that they follow). */
-int cli_print_help(const cli_help *help);
+struct cli_option;
+
+/* Print help and the options lines of table (then --pond, --wait and --help) to stdout and
+ * return CLI_EXIT_OK; cli_parse_options calls it for -h/--help.  The man page and the
+ * completion are written from the same texts (cli/help_doc.c says how to add a command or
+ * an option so that they follow). */
+int cli_print_help(const cli_help *help, const struct cli_option *table);
 
 /* The options every command takes (--pond, --wait, --help), printed after its own; an
- * options text in the layout of cli_help.options. */
+ * options text in the layout of cli_write_option_lines (cli/cli_options.h). */
 extern const char cli_common_options[];
 
+/* A command's help as `pond --help-man` gathers it, by running COMMAND --help. */
+typedef struct cli_help_collected {
+    const cli_help *help;
+    char *options; /* its options lines, written from its table; free() it */
+} cli_help_collected;
+
 /* When not NULL, cli_print_help stores the help it is given in *cli_help_collect instead of
- * printing it: how `pond --help-man` gathers each command's help by running COMMAND --help. */
-extern const cli_help **cli_help_collect;
+ * printing it. */
+extern cli_help_collected *cli_help_collect;
 
 /* ---- formatting --------------------------------------------------------------------------- */
 

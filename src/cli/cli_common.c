@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 int cli_fail(void)
 {
@@ -77,27 +78,39 @@ int cli_parse_wait(const char *text, int *out_ms)
 #define CLI_STR(x) CLI_STR_(x)
 
 const char cli_common_options[] =
-    "  --pond PATH           the pond to use (default: $POND); also accepted before\n"
+    "      --pond PATH       the pond to use (default: $POND); also accepted before\n"
     "                        the command name\n"
-    "  --wait SECONDS        how long to wait for another writer to finish (default\n"
+    "      --wait SECONDS    how long to wait for another writer to finish (default\n"
     "                        " CLI_STR(CLI_DEFAULT_WAIT_S)
     "; 0 fails at once); also accepted before the command\n"
     "  -h, --help            show this help and exit\n";
 
-const cli_help **cli_help_collect;
+cli_help_collected *cli_help_collect;
 
-int cli_print_help(const cli_help *help)
+/* Keep help and the options lines of table in *cli_help_collect. */
+static int collect_help(const cli_help *help, const struct cli_option *table)
 {
-    if (cli_help_collect) {
-        *cli_help_collect = help;
-        return CLI_EXIT_OK;
-    }
+    size_t len;
+    FILE *f = open_memstream(&cli_help_collect->options, &len);
+
+    if (!f)
+        return cli_error("out of memory");
+    cli_write_option_lines(f, table);
+    if (fclose(f) != 0)
+        return cli_error("out of memory");
+    cli_help_collect->help = help;
+    return CLI_EXIT_OK;
+}
+
+int cli_print_help(const cli_help *help, const struct cli_option *table)
+{
+    if (cli_help_collect)
+        return collect_help(help, table);
     printf("Usage: %s\n\n%s\n", help->usage, help->summary);
     if (help->description)
         printf("\n%s\n", help->description);
     printf("\nOptions:\n");
-    if (help->options)
-        fputs(help->options, stdout);
+    cli_write_option_lines(stdout, table);
     fputs(cli_common_options, stdout);
     printf("\nExit status: 0 success, 1 error, 2 usage error, 3 busy (another writer held the\n"
            "pond past --wait: try again).\n");

@@ -81,9 +81,11 @@ static int bad_choice(const char *cmd, const cli_option *o, const char *word)
 
     while (o->choices[n].word)
         n++;
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(words + len, len < sizeof words ? sizeof words - len : 0, "%s%s",
-                                i == 0 ? "" : i + 1 == n ? " or " : ", ", o->choices[i].word);
+    for (size_t i = 0; i < n && len < sizeof words; i++) {
+        int k = snprintf(words + len, sizeof words - len, "%s%s",
+                         i == 0 ? "" : i + 1 == n ? " or " : ", ", o->choices[i].word);
+        len += k > 0 ? (size_t)k : 0;
+    }
     return cli_usage_error(cmd, "unknown %s '%s' (%s)", o->long_name, word, words);
 }
 
@@ -137,6 +139,57 @@ static int store(const char *cmd, const cli_option *o, const char *value)
         break;
     }
     return cli_error("option --%s: not a kind of option", o->long_name);
+}
+
+/* ---- --help ---------------------------------------------------------------------------- */
+
+#define HELP_INDENT 2      /* before an option */
+#define HELP_MIN_COLUMN 24 /* where help texts start, at least */
+#define HELP_MAX_SPEC 22   /* a wider option has its help on the lines below */
+
+/* "-p, --pattern PATTERN" / "    --update" into buf; its length. */
+static size_t option_spec(const cli_option *o, char *buf, size_t size)
+{
+    char shorts[8] = "    ";
+    int n;
+
+    if (o->short_name)
+        snprintf(shorts, sizeof shorts, "-%c, ", o->short_name);
+    n = snprintf(buf, size, "%s--%s%s%s", shorts, o->long_name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+static int help_column(const cli_option *table)
+{
+    char spec[128];
+    size_t widest = 0, n;
+
+    for (const cli_option *o = table; o->kind != CLI_OPT_END_; o++)
+        if ((n = option_spec(o, spec, sizeof spec)) <= HELP_MAX_SPEC && n > widest)
+            widest = n;
+    return HELP_INDENT + (int)widest + 2 > HELP_MIN_COLUMN ? HELP_INDENT + (int)widest + 2
+                                                           : HELP_MIN_COLUMN;
+}
+
+void cli_write_option_lines(FILE *f, const cli_option *table)
+{
+    int column = help_column(table);
+    char spec[128];
+
+    for (const cli_option *o = table; o->kind != CLI_OPT_END_; o++) {
+        const char *h = o->help ? o->help : "";
+        int n = HELP_INDENT + (int)option_spec(o, spec, sizeof spec);
+
+        fprintf(f, "%*s%s", HELP_INDENT, "", spec);
+        if (n + 2 > column) /* the help goes below */
+            fprintf(f, "\n%*s", column, "");
+        else
+            fprintf(f, "%*s", column - n, "");
+        for (const char *nl; (nl = strchr(h, '\n')); h = nl + 1)
+            fprintf(f, "%.*s\n%*s", (int)(nl - h), h, column, "");
+        fprintf(f, "%s\n", h);
+    }
 }
 
 /* Room for the values of every LIST entry: at most argc. */
@@ -213,7 +266,7 @@ int cli_parse_options(int argc, char **argv, const cli_option *table, const cli_
     /* getopt_long steps through argv, so this ends within argc words */
     while ((c = next_option(argc, argv, shortopts, longopts)) != -1) {
         if (c == 'h') {
-            *exit_code = cli_print_help(help);
+            *exit_code = cli_print_help(help, table);
             goto fail;
         }
         if (c == '?' || !(o = entry_for(table, n, c))) {

@@ -21,12 +21,6 @@ static const cli_help help = {
     "series whose event time t has START <= t < END: the start is inclusive, the end\n"
     "exclusive.  Times are ISO-8601 and UTC unless they carry an offset: 2024-07-20,\n"
     "2024-07-20T06:00:00Z, 2024-07-20T08:00:00+02:00.",
-    "  --sql QUERY           a query over the table 'series'\n"
-    "  --format FORMAT       table (default), csv, json (one array of row objects) or\n"
-    "                        parquet (not to a terminal)\n"
-    "  --start-time T        first event time to include (inclusive)\n"
-    "  --end-time T          event time to stop at (exclusive)\n"
-    "  -f, --fs FS           the file system: data (default) or control\n",
     "  pond cat /sites/BDock.series --format csv\n"
     "  pond cat /sites/BDock.series --start-time 2024-07-20 --end-time 2024-07-21\n"
     "  pond cat /sites/BDock.series --sql 'SELECT max(temperature_c) FROM series'\n"
@@ -49,11 +43,14 @@ int cmd_cat(int argc, char **argv, const cli_global *g)
     int64_t t;
     int rc, first;
     const cli_option table[] = {
-        CLI_OPT_STRING(0, "sql", &copts.sql),
-        CLI_OPT_PARSE(0, "format", &copts.format, parse_output_format),
-        CLI_OPT_STRING(0, "start-time", &copts.start_time),
-        CLI_OPT_STRING(0, "end-time", &copts.end_time),
-        CLI_OPT_FS(&fs),
+        CLI_OPT_STRING(0, "sql", &copts.sql, "QUERY", "a query over the table 'series'"),
+        CLI_OPT_PARSE(0, "format", &copts.format, parse_output_format, "FORMAT",
+                      "table (default), csv, json (one array of row objects) or\n"
+                      "parquet (not to a terminal)"),
+        CLI_OPT_STRING(0, "start-time", &copts.start_time, "T",
+                       "first event time to include (inclusive)"),
+        CLI_OPT_STRING(0, "end-time", &copts.end_time, "T", "event time to stop at (exclusive)"),
+        CLI_OPT_FS(&fs, "the file system: data (default) or control"),
         CLI_OPT_END,
     };
 

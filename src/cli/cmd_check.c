@@ -32,9 +32,6 @@ static const cli_help help = {
     "prints one object: findings (an array of {kind, finding}), versions_checked, problems,\n"
     "orphans, repaired, sound (true unless there are problems) and error (the message when\n"
     "the check could not finish, else null).  The exit status is the same in every format.",
-    "  --repair              remove orphans (never while the catalog has problems)\n"
-    "  -q, --quiet           no summary line\n"
-    "  --format FORMAT       table (default), csv or json (one object)\n",
     "  pond check\n"
     "  pond check --repair\n"
     "  pond check --format json\n",
@@ -121,9 +118,9 @@ int cmd_check(int argc, char **argv, const cli_global *g)
     pond *p = NULL;
     int rc, repair = 0, quiet = 0, format = CLI_FORMAT_TABLE, first, crc, src;
     const cli_option table[] = {
-        CLI_OPT_FLAG(0, "repair", &repair),
-        CLI_OPT_FLAG('q', "quiet", &quiet),
-        CLI_OPT_FORMAT(&format),
+        CLI_OPT_FLAG(0, "repair", &repair, "remove orphans (never while the catalog has problems)"),
+        CLI_OPT_FLAG('q', "quiet", &quiet, "no summary line"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one object)"),
         CLI_OPT_END,
     };
 

@@ -47,17 +47,6 @@ static const cli_help help = {
     "\n"
     "On a terminal, copying into the pond shows a bar of the bytes read, the rate and the\n"
     "files done on standard error; --quiet turns it off.",
-    "  --format FORMAT       data, table or series (into the pond)\n"
-    "  --timestamp-column NAME\n"
-    "                        the series' event-time column (into the pond)\n"
-    "  --delimiter C         the CSV field delimiter: one character, or 'tab'\n"
-    "  --decimal-separator C '.' (default) or ','\n"
-    "  --null STRING         a CSV field read as NULL (repeatable)\n"
-    "  --skip N              lines before the CSV header line\n"
-    "  --timestamp-format FMT\n"
-    "                        how CSV times are written, strptime style\n"
-    "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n"
-    "  -q, --quiet           no progress bar\n",
     "  pond copy bdock.csv /sites/BDock.series\n"
     "  pond copy --format table sites.parquet /meta/sites\n"
     "  pond copy jan.csv feb.csv /raw/\n"
@@ -214,16 +203,22 @@ static int parse_decimal_separator(const char *cmd, const char *value, void *des
 static int parse_copy_args(int argc, char **argv, copy_args *a, int *rc)
 {
     const cli_option table[] = {
-        CLI_OPT_CHOICE(0, "format", &a->format, copy_formats),
-        CLI_OPT_STRING(0, "timestamp-column", &a->copts.timestamp_column),
-        CLI_OPT_FS(&a->fs),
-        CLI_OPT_FLAG('q', "quiet", &a->quiet),
-        CLI_OPT_PARSE(0, "delimiter", &a->copts.delimiter, parse_delimiter),
+        CLI_OPT_CHOICE(0, "format", &a->format, copy_formats, "FORMAT",
+                       "data, table or series (into the pond)"),
+        CLI_OPT_STRING(0, "timestamp-column", &a->copts.timestamp_column, "NAME",
+                       "the series' event-time column (into the pond)"),
+        CLI_OPT_PARSE(0, "delimiter", &a->copts.delimiter, parse_delimiter, "C",
+                      "the CSV field delimiter: one character, or 'tab'"),
         CLI_OPT_PARSE(0, "decimal-separator", &a->copts.decimal_separator,
-                      parse_decimal_separator),
-        CLI_OPT_LIST(0, "null", &a->nulls, NULL),
-        CLI_OPT_INT(0, "skip", &a->skip, 0, INT64_MAX, "a number of lines"),
-        CLI_OPT_STRING(0, "timestamp-format", &a->copts.timestamp_format),
+                      parse_decimal_separator, "C", "'.' (default) or ','"),
+        CLI_OPT_LIST(0, "null", &a->nulls, NULL, "STRING",
+                     "a CSV field read as NULL (repeatable)"),
+        CLI_OPT_INT(0, "skip", &a->skip, 0, INT64_MAX, "a number of lines", "N",
+                    "lines before the CSV header line"),
+        CLI_OPT_STRING(0, "timestamp-format", &a->copts.timestamp_format, "FMT",
+                       "how CSV times are written, strptime style"),
+        CLI_OPT_FS(&a->fs, "the pond file system to copy out of: data (default) or control"),
+        CLI_OPT_FLAG('q', "quiet", &a->quiet, "no progress bar"),
         CLI_OPT_END,
     };
     int first = cli_parse_options(argc, argv, table, &help, rc);

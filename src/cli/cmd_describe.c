@@ -28,8 +28,6 @@ static const cli_help help = {
     "nested, times ISO-8601 UTC, the whole sha256); --format csv prints one record per\n"
     "version (path, type, timestamp_column, version, txn, rows, bytes, first_event,\n"
     "last_event, sha256, schema as JSON, factory, reads_as, node).",
-    "  -f, --fs FS           the file system: data (default) or control\n"
-    "  --format FORMAT       table (default), csv or json\n",
     "  pond describe /sites/BDock.series\n"
     "  pond describe '/sites/**'\n"
     "  pond describe --format json /sites/BDock.series\n",
@@ -413,8 +411,8 @@ int cmd_describe(int argc, char **argv, const cli_global *g)
     pond *p = NULL;
     int rc, format = CLI_FORMAT_TABLE, first;
     const cli_option table[] = {
-        CLI_OPT_FS(&fs),
-        CLI_OPT_FORMAT(&format),
+        CLI_OPT_FS(&fs, "the file system: data (default) or control"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json"),
         CLI_OPT_END,
     };
 

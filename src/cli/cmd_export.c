@@ -86,26 +86,6 @@ static const cli_help help = {
     "hive_partitioning=false to get exactly the columns that were exported.  With\n"
     "--capture-names, read_parquet('DIR/**/*.parquet', hive_partitioning=true) has the\n"
     "captures as columns too (site, res).",
-    "  -p, --pattern PATTERN   files to export (repeatable)\n"
-    "  -d, --dir DIR           the output directory (created when missing)\n"
-    "      --temporal LEVELS   split rows by year,month,day,hour,minute (a prefix of that)\n"
-    "  -f, --fs FS             data (default) or control (the transaction log)\n"
-    "      --start-time T      first event time to export (inclusive)\n"
-    "      --end-time T        event time to stop at (exclusive)\n"
-    "      --timezone TZ       time zone of the calendar partitions (default UTC)\n"
-    "      --capture-names NAMES\n"
-    "                          write capture i as NAME_i=value (NAMES: site,res)\n"
-    "      --overwrite         replace outputs that exist (each as a whole)\n"
-    "      --update            rewrite only the outputs (and partitions) whose sources or\n"
-    "                          options changed since the export that wrote DIR's manifest\n"
-    "      --dry-run           list each file that would be written and its source; write\n"
-    "                          nothing\n"
-    "      --dump-tables DIR2  write every context table as DIR2/<table>.parquet, once\n"
-    "                          the export is in place (an existing one needs --overwrite)\n"
-    "      --pipeline FILE     run the stages of a pipeline file (YAML)\n"
-    "  -t, --template SPEC     add a template stage after the data export\n"
-    "  -v, --var KEY=VALUE     a template variable (repeatable)\n"
-    "  -q, --quiet             no stage reports or progress on standard error\n",
     "  pond export -p '/sites/*/res=1d.series' -d out --temporal year,month,day\n"
     "  pond export -p '/sites/**/*.series' -d out --start-time 2024-07-01 --end-time 2024-08-01\n"
     "  pond export -p '/sites/*/*.series' -d out --temporal year,month,day \\\n"
@@ -180,22 +160,36 @@ static int parse_export_args(int argc, char **argv, export_args *a, int *rc)
 {
     pond_export_options *o = &a->o;
     const cli_option table[] = {
-        CLI_OPT_LIST('p', "pattern", &a->patterns, NULL),
-        CLI_OPT_STRING('d', "dir", &o->dir),
-        CLI_OPT_STRING(0, "temporal", &o->temporal),
-        CLI_OPT_FS(&o->fs),
-        CLI_OPT_STRING(0, "start-time", &o->start_time),
-        CLI_OPT_STRING(0, "end-time", &o->end_time),
-        CLI_OPT_STRING(0, "timezone", &o->timezone),
-        CLI_OPT_FLAG(0, "overwrite", &o->overwrite),
-        CLI_OPT_FLAG(0, "update", &o->update),
-        CLI_OPT_FLAG(0, "dry-run", &o->dry_run),
-        CLI_OPT_STRING(0, "dump-tables", &o->dump_tables_dir),
-        CLI_OPT_STRING(0, "pipeline", &o->pipeline_file),
-        CLI_OPT_STRING('t', "template", &o->template_spec),
-        CLI_OPT_LIST('v', "var", &a->vars, check_var),
-        CLI_OPT_FLAG('q', "quiet", &a->quiet),
-        CLI_OPT_STRING(0, "capture-names", &o->capture_names),
+        CLI_OPT_LIST('p', "pattern", &a->patterns, NULL, "PATTERN",
+                     "files to export (repeatable)"),
+        CLI_OPT_STRING('d', "dir", &o->dir, "DIR", "the output directory (created when missing)"),
+        CLI_OPT_STRING(0, "temporal", &o->temporal, "LEVELS",
+                       "split rows by year,month,day,hour,minute (a prefix of that)"),
+        CLI_OPT_FS(&o->fs, "data (default) or control (the transaction log)"),
+        CLI_OPT_STRING(0, "start-time", &o->start_time, "T",
+                       "first event time to export (inclusive)"),
+        CLI_OPT_STRING(0, "end-time", &o->end_time, "T", "event time to stop at (exclusive)"),
+        CLI_OPT_STRING(0, "timezone", &o->timezone, "TZ",
+                       "time zone of the calendar partitions (default UTC)"),
+        CLI_OPT_STRING(0, "capture-names", &o->capture_names, "NAMES",
+                       "write capture i as NAME_i=value (NAMES: site,res)"),
+        CLI_OPT_FLAG(0, "overwrite", &o->overwrite, "replace outputs that exist (each as a whole)"),
+        CLI_OPT_FLAG(0, "update", &o->update,
+                     "rewrite only the outputs (and partitions) whose sources or\n"
+                     "options changed since the export that wrote DIR's manifest"),
+        CLI_OPT_FLAG(0, "dry-run", &o->dry_run,
+                     "list each file that would be written and its source; write\n"
+                     "nothing"),
+        CLI_OPT_STRING(0, "dump-tables", &o->dump_tables_dir, "DIR2",
+                       "write every context table as DIR2/<table>.parquet, once\n"
+                       "the export is in place (an existing one needs --overwrite)"),
+        CLI_OPT_STRING(0, "pipeline", &o->pipeline_file, "FILE",
+                       "run the stages of a pipeline file (YAML)"),
+        CLI_OPT_STRING('t', "template", &o->template_spec, "SPEC",
+                       "add a template stage after the data export"),
+        CLI_OPT_LIST('v', "var", &a->vars, check_var, "KEY=VALUE",
+                     "a template variable (repeatable)"),
+        CLI_OPT_FLAG('q', "quiet", &a->quiet, "no stage reports or progress on standard error"),
         CLI_OPT_END,
     };
     int first = cli_parse_options(argc, argv, table, &help, rc);

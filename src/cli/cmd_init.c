@@ -17,7 +17,6 @@ static const cli_help help = {
     "directory at once exactly one succeeds, the other says the directory is being\n"
     "initialised or is a pond; an init that fails or is killed leaves nothing that keeps the\n"
     "next one from succeeding.",
-    NULL,
     "  pond init /srv/ponds/noyo\n"
     "  POND=/srv/ponds/noyo pond init\n",
 };

@@ -27,9 +27,6 @@ static const cli_help help = {
     "the entry, and the path.  --format csv or json prints these as records, one per entry:\n"
     "path, type, versions, size, rows, txn, target (of a symlink), factory, reads_as and\n"
     "node (of dynamic entries); a field that does not apply is empty (csv) or null (json).",
-    "  -l, --long            long listing\n"
-    "  --format FORMAT       table (default), csv or json (one array of objects)\n"
-    "  -f, --fs FS           the file system: data (default) or control (the transaction log)\n",
     "  pond list\n"
     "  pond list -l '/sites/**'\n"
     "  pond list '/sites/*/res=*.series'\n"
@@ -176,9 +173,9 @@ int cmd_list(int argc, char **argv, const cli_global *g)
 
     memset(&st, 0, sizeof st);
     const cli_option table[] = {
-        CLI_OPT_FLAG('l', "long", &st.is_long),
-        CLI_OPT_FS(&fs),
-        CLI_OPT_FORMAT(&format),
+        CLI_OPT_FLAG('l', "long", &st.is_long, "long listing"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one array of objects)"),
+        CLI_OPT_FS(&fs, "the file system: data (default) or control (the transaction log)"),
         CLI_OPT_END,
     };
     if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)

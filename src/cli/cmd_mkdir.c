@@ -11,7 +11,6 @@ static const cli_help help = {
     "pond mkdir [-p] PATH…",
     "Make directories in the pond.",
     "Each PATH is an absolute pond path.  Without -p the parent must exist and PATH must not.",
-    "  -p, --parents         make missing parents too; no error if PATH exists\n",
     "  pond mkdir /sites\n"
     "  pond mkdir -p /sites/BDock/raw /sites/Noyo/raw\n",
 };
@@ -21,7 +20,7 @@ int cmd_mkdir(int argc, char **argv, const cli_global *g)
     pond *p = NULL;
     int parents = 0, rc, first;
     const cli_option table[] = {
-        CLI_OPT_FLAG('p', "parents", &parents),
+        CLI_OPT_FLAG('p', "parents", &parents, "make missing parents too; no error if PATH exists"),
         CLI_OPT_END,
     };
 

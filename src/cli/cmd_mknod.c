@@ -18,8 +18,6 @@ static const cli_help help = {
     "and stored in the pond as the node's config, versioned like a file.  The node reads the\n"
     "current versions of its sources whenever it is read (list, describe, cat, copy, export).\n"
     "See docs/derived.md for the keys of each factory.",
-    "      --config FILE     the node's config (YAML); required\n"
-    "      --overwrite       PATH is a node already: store FILE as its new config version\n",
     "  pond mknod temporal-reduce /reduced --config reduce.yaml\n"
     "  pond mknod sql-derived-series /derived/fahrenheit.series --config f.yaml\n"
     "  pond mknod temporal-reduce /reduced --config reduce2.yaml --overwrite\n",
@@ -32,8 +30,9 @@ int cmd_mknod(int argc, char **argv, const cli_global *g)
     pond *p = NULL;
     int rc, first;
     const cli_option table[] = {
-        CLI_OPT_STRING(0, "config", &config),
-        CLI_OPT_FLAG(0, "overwrite", &mo.overwrite),
+        CLI_OPT_STRING(0, "config", &config, "FILE", "the node's config (YAML); required"),
+        CLI_OPT_FLAG(0, "overwrite", &mo.overwrite,
+                     "PATH is a node already: store FILE as its new config version"),
         CLI_OPT_END,
     };
 

@@ -17,8 +17,6 @@ static const cli_help help = {
     "time and variables.  The same records are the control file system (pond list -f control).\n"
     "--format csv or json prints every transaction as a record: seq, id, start_time,\n"
     "end_time (ISO-8601 UTC), status, command and variables (a JSON object; in csv its text).",
-    "  -v, --verbose         also print each transaction's id, end time and variables\n"
-    "  --format FORMAT       table (default), csv or json (one array of objects)\n",
     "  pond show\n"
     "  pond show -v\n"
     "  pond show --format json\n",
@@ -68,8 +66,9 @@ int cmd_show(int argc, char **argv, const cli_global *g)
 
     memset(&st, 0, sizeof st);
     const cli_option table[] = {
-        CLI_OPT_FLAG('v', "verbose", &st.verbose),
-        CLI_OPT_FORMAT(&format),
+        CLI_OPT_FLAG('v', "verbose", &st.verbose,
+                     "also print each transaction's id, end time and variables"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one array of objects)"),
         CLI_OPT_END,
     };
     if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
