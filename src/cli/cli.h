@@ -1,11 +1,17 @@
 /*
  * cli/cli.h: what the command files of the pond CLI share.  The CLI reaches libpond only
  * through pond.h.  One file per command (cmd_<name>.c), dispatched from main.c's table.
+ *
+ * A command declares its options in a table of cli_option entries (cli/cli_options.h: each
+ * with its short letter, long name, kind and where its value goes in the command's own
+ * variables) and parses argv with one call to cli_parse_options, which also answers
+ * -h/--help and prints the usage errors.  Its --help is its cli_help (below) and the options
+ * lines written from its table; the man page and the completion are written from the same
+ * (cli/help_doc.c).
  */
 #ifndef POND_CLI_H
 #define POND_CLI_H
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "pond.h"
@@ -28,7 +34,8 @@ typedef struct cli_global {
     int wait_ms;              /* --wait SECONDS, in milliseconds */
 } cli_global;
 
-/* A command: argv[0] is the command name, options follow (parse with getopt_long). */
+/* A command: argv[0] is the command name, options and operands follow (parsed with
+ * cli_parse_options against the command's option table, cli/cli_options.h). */
 typedef int (*cli_command_fn)(int argc, char **argv, const cli_global *g);
 
 /* Print "pond: <pond_error_last()>" to stderr and return its exit code: CLI_EXIT_BUSY for
@@ -60,40 +67,41 @@ int cli_parse_wait(const char *text, int *out_ms);
 
 /* ---- option parsing ----------------------------------------------------------------------- */
 
-/* Start parsing a command's options (resets getopt's state; call once per command). */
-void cli_options_begin(void);
-
-/* getopt_long over argv with the command's options.  shortopts is as for getopt (without a
- * leading ':').  Returns the option's value, -1 when the options end, or '?' after printing a
- * usage error for an unknown option or a missing argument (the command then returns
- * CLI_EXIT_USAGE).  Options may follow operands; "--" ends the options. */
-int cli_next_option(int argc, char **argv, const char *shortopts,
-                    const struct option *longopts);
+/* A command declares its options as a table and parses them with cli_parse_options: see
+ * cli/cli_options.h. */
 
 /* ---- --help ------------------------------------------------------------------------------- */
 
-/* A command's help text.  Each field is plain text; options and examples hold one item a line
- * (already indented by the caller's layout: "  -p, --parents   make parents"). */
+/* A command's help text but its options lines, which are written from its option table
+ * (cli/cli_options.h).  Each field is plain text; examples hold one a line, indented. */
 typedef struct cli_help {
     const char *usage;       /* "pond mkdir [-p] PATH…" */
     const char *summary;     /* one line, also shown by `pond help` */
     const char *description; /* paragraphs; may be NULL */
-    const char *options;     /* the command's own options; --pond and --help are added */
     const char *examples;
 } cli_help;
 
-/* Print help to stdout and return CLI_EXIT_OK.  Every command's --help goes through here;
- * the man page and the completion are written from the same texts (cli/help_doc.c says
- * how to add a command or an option so that they follow). */
-int cli_print_help(const cli_help *help);
+struct cli_option;
+
+/* Print help and the options lines of table (then --pond, --wait and --help) to stdout and
+ * return CLI_EXIT_OK; cli_parse_options calls it for -h/--help.  The man page and the
+ * completion are written from the same texts (cli/help_doc.c says how to add a command or
+ * an option so that they follow). */
+int cli_print_help(const cli_help *help, const struct cli_option *table);
 
 /* The options every command takes (--pond, --wait, --help), printed after its own; an
- * options text in the layout of cli_help.options. */
+ * options text in the layout of cli_write_option_lines (cli/cli_options.h). */
 extern const char cli_common_options[];
 
+/* A command's help as `pond --help-man` gathers it, by running COMMAND --help. */
+typedef struct cli_help_collected {
+    const cli_help *help;
+    char *options; /* its options lines, written from its table; free() it */
+} cli_help_collected;
+
 /* When not NULL, cli_print_help stores the help it is given in *cli_help_collect instead of
- * printing it: how `pond --help-man` gathers each command's help by running COMMAND --help. */
-extern const cli_help **cli_help_collect;
+ * printing it. */
+extern cli_help_collected *cli_help_collect;
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
@@ -107,8 +115,7 @@ char *cli_format_time(char *buf, size_t size, int64_t t);
  * csv and json are records for programs (see cli/records.c for their shape). */
 typedef enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON } cli_format;
 
-/* Parse the value of --format: CLI_EXIT_OK, or a usage error of cmd (CLI_EXIT_USAGE). */
-int cli_format_parse(const char *cmd, const char *word, cli_format *out);
+/* The option --format table|csv|json is CLI_OPT_FORMAT (cli/cli_options.h). */
 
 struct json_t;
 

@@ -1,7 +1,7 @@
 /*
  * cli/cli_common.c: what every pond command shares: error and usage messages with their exit
- * codes, opening the pond named on the command line (with --wait), getopt_long with pond's
- * messages, the --help layout and time formatting.
+ * codes, opening the pond named on the command line (with --wait), the --help layout and
+ * time formatting.
  *
  * Guarantees: every message goes to stderr, prefixed "pond: " (errors) or "pond <cmd>: "
  * (usage); help goes to stdout.
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 int cli_fail(void)
 {
@@ -73,65 +74,43 @@ int cli_parse_wait(const char *text, int *out_ms)
     return 0;
 }
 
-void cli_options_begin(void)
-{
-    optind = 0; /* glibc: 0 re-initialises getopt completely (also its permutation state) */
-    opterr = 0; /* pond prints its own messages */
-}
-
-int cli_next_option(int argc, char **argv, const char *shortopts,
-                    const struct option *longopts)
-{
-    char spec[64];
-    int c;
-
-    /* A leading ':' makes getopt return ':' for a missing argument. */
-    snprintf(spec, sizeof spec, ":%s", shortopts);
-    c = getopt_long(argc, argv, spec, longopts, NULL);
-    if (c == '?') {
-        const char *arg = argv[optind - 1];
-        if (optopt && !(arg[0] == '-' && arg[1] == '-'))
-            cli_usage_error(argv[0], "unknown option '-%c'", optopt);
-        else
-            cli_usage_error(argv[0], "unknown option '%s'", arg);
-        return '?';
-    }
-    if (c == ':') {
-        const char *arg = argv[optind - 1];
-        if (arg[0] == '-' && arg[1] == '-')
-            cli_usage_error(argv[0], "option '%s' needs a value", arg);
-        else
-            cli_usage_error(argv[0], "option '-%c' needs a value", optopt);
-        return '?';
-    }
-    return c;
-}
-
 #define CLI_STR_(x) #x
 #define CLI_STR(x) CLI_STR_(x)
 
 const char cli_common_options[] =
-    "  --pond PATH           the pond to use (default: $POND); also accepted before\n"
+    "      --pond PATH       the pond to use (default: $POND); also accepted before\n"
     "                        the command name\n"
-    "  --wait SECONDS        how long to wait for another writer to finish (default\n"
+    "      --wait SECONDS    how long to wait for another writer to finish (default\n"
     "                        " CLI_STR(CLI_DEFAULT_WAIT_S)
     "; 0 fails at once); also accepted before the command\n"
     "  -h, --help            show this help and exit\n";
 
-const cli_help **cli_help_collect;
+cli_help_collected *cli_help_collect;
 
-int cli_print_help(const cli_help *help)
+/* Keep help and the options lines of table in *cli_help_collect. */
+static int collect_help(const cli_help *help, const struct cli_option *table)
 {
-    if (cli_help_collect) {
-        *cli_help_collect = help;
-        return CLI_EXIT_OK;
-    }
+    size_t len;
+    FILE *f = open_memstream(&cli_help_collect->options, &len);
+
+    if (!f)
+        return cli_error("out of memory");
+    cli_write_option_lines(f, table);
+    if (fclose(f) != 0)
+        return cli_error("out of memory");
+    cli_help_collect->help = help;
+    return CLI_EXIT_OK;
+}
+
+int cli_print_help(const cli_help *help, const struct cli_option *table)
+{
+    if (cli_help_collect)
+        return collect_help(help, table);
     printf("Usage: %s\n\n%s\n", help->usage, help->summary);
     if (help->description)
         printf("\n%s\n", help->description);
     printf("\nOptions:\n");
-    if (help->options)
-        fputs(help->options, stdout);
+    cli_write_option_lines(stdout, table);
     fputs(cli_common_options, stdout);
     printf("\nExit status: 0 success, 1 error, 2 usage error, 3 busy (another writer held the\n"
            "pond past --wait: try again).\n");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond cat [-f data|control] PATH [--sql QUERY] [--format table|csv|json|parquet]\n"
@@ -20,62 +21,44 @@ static const cli_help help = {
     "series whose event time t has START <= t < END: the start is inclusive, the end\n"
     "exclusive.  Times are ISO-8601 and UTC unless they carry an offset: 2024-07-20,\n"
     "2024-07-20T06:00:00Z, 2024-07-20T08:00:00+02:00.",
-    "  --sql QUERY           a query over the table 'series'\n"
-    "  --format FORMAT       table (default), csv, json (one array of row objects) or\n"
-    "                        parquet (not to a terminal)\n"
-    "  --start-time T        first event time to include (inclusive)\n"
-    "  --end-time T          event time to stop at (exclusive)\n"
-    "  -f, --fs FS           the file system: data (default) or control\n",
     "  pond cat /sites/BDock.series --format csv\n"
     "  pond cat /sites/BDock.series --start-time 2024-07-20 --end-time 2024-07-21\n"
     "  pond cat /sites/BDock.series --sql 'SELECT max(temperature_c) FROM series'\n"
     "  pond cat /sites/BDock.series --format parquet > bdock.parquet\n",
 };
 
+/* --format table|csv|json|parquet: the library's words and message. */
+static int parse_output_format(const char *cmd, const char *value, void *dest)
+{
+    if (pond_output_format_parse(dest, value) != POND_OK)
+        return cli_usage_error(cmd, "%s", pond_error_last());
+    return CLI_EXIT_OK;
+}
+
 int cmd_cat(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"sql", required_argument, NULL, 'S'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"start-time", required_argument, NULL, 's'},
-                                         {"end-time", required_argument, NULL, 'e'},
-                                         {"fs", required_argument, NULL, 'f'},
-                                         {NULL, 0, NULL, 0}};
     pond_cat_options copts = POND_CAT_OPTIONS_INIT;
     pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
     int64_t t;
-    int c, rc;
+    int rc, first;
+    const cli_option table[] = {
+        CLI_OPT_STRING(0, "sql", &copts.sql, "QUERY", "a query over the table 'series'"),
+        CLI_OPT_PARSE(0, "format", &copts.format, parse_output_format, "FORMAT",
+                      "table (default), csv, json (one array of row objects) or\n"
+                      "parquet (not to a terminal)"),
+        CLI_OPT_STRING(0, "start-time", &copts.start_time, "T",
+                       "first event time to include (inclusive)"),
+        CLI_OPT_STRING(0, "end-time", &copts.end_time, "T", "event time to stop at (exclusive)"),
+        CLI_OPT_FS(&fs, "the file system: data (default) or control"),
+        CLI_OPT_END,
+    };
 
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hf:", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'S':
-            copts.sql = optarg;
-            break;
-        case 'F':
-            if (pond_output_format_parse(&copts.format, optarg) != POND_OK)
-                return cli_usage_error(argv[0], "%s", pond_error_last());
-            break;
-        case 's':
-            copts.start_time = optarg;
-            break;
-        case 'e':
-            copts.end_time = optarg;
-            break;
-        case 'f':
-            if (pond_fs_parse(&fs, optarg) != POND_OK)
-                return cli_usage_error(argv[0], "%s", pond_error_last());
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc)
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    if (first >= argc)
         return cli_usage_error(argv[0], "no PATH given");
-    if (argc - optind > 1)
+    if (argc - first > 1)
         return cli_usage_error(argv[0], "too many arguments");
     /* Bad times are the user's error, found before the pond is opened. */
     if (copts.start_time && pond_time_parse(&t, copts.start_time) != POND_OK)
@@ -87,7 +70,7 @@ int cmd_cat(int argc, char **argv, const cli_global *g)
                          "'pond copy PATH host:FILE'");
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
-    if (pond_cat(p, fs, argv[optind], &copts, stdout) != POND_OK)
+    if (pond_cat(p, fs, argv[first], &copts, stdout) != POND_OK)
         rc = cli_fail();
     pond_close(p);
     return rc;

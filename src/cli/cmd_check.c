@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond check [--repair] [--quiet] [--format table|csv|json]",
@@ -31,9 +32,6 @@ static const cli_help help = {
     "prints one object: findings (an array of {kind, finding}), versions_checked, problems,\n"
     "orphans, repaired, sound (true unless there are problems) and error (the message when\n"
     "the check could not finish, else null).  The exit status is the same in every format.",
-    "  --repair              remove orphans (never while the catalog has problems)\n"
-    "  -q, --quiet           no summary line\n"
-    "  --format FORMAT       table (default), csv or json (one object)\n",
     "  pond check\n"
     "  pond check --repair\n"
     "  pond check --format json\n",
@@ -115,39 +113,24 @@ static int print_summary(check_state *st, const pond_check_report *r, int repair
 
 int cmd_check(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"repair", no_argument, NULL, 'r'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {NULL, 0, NULL, 0}};
     pond_check_report r = {0, 0, 0, 0};
     check_state st;
     pond *p = NULL;
-    int c, rc, repair = 0, quiet = 0, crc, src;
+    int rc, repair = 0, quiet = 0, format = CLI_FORMAT_TABLE, first, crc, src;
+    const cli_option table[] = {
+        CLI_OPT_FLAG(0, "repair", &repair, "remove orphans (never while the catalog has problems)"),
+        CLI_OPT_FLAG('q', "quiet", &quiet, "no summary line"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one object)"),
+        CLI_OPT_END,
+    };
 
     memset(&st, 0, sizeof st);
     st.r = &r;
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hq", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'q':
-            quiet = 1;
-            break;
-        case 'r':
-            repair = 1;
-            break;
-        case 'F':
-            if ((rc = cli_format_parse(argv[0], optarg, &st.format)) != CLI_EXIT_OK)
-                return rc;
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    st.format = (cli_format)format;
+    if (first < argc)
+        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[first]);
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
     if (st.format == CLI_FORMAT_CSV)

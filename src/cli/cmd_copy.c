@@ -10,12 +10,12 @@
  * name (a table or series as NAME.parquet).  Copying in shows a progress bar in bytes on a
  * terminal (cli/progress.c) unless --quiet.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond copy [--format data|table|series] [--timestamp-column NAME] [--quiet]\n"
@@ -47,17 +47,6 @@ static const cli_help help = {
     "\n"
     "On a terminal, copying into the pond shows a bar of the bytes read, the rate and the\n"
     "files done on standard error; --quiet turns it off.",
-    "  --format FORMAT       data, table or series (into the pond)\n"
-    "  --timestamp-column NAME\n"
-    "                        the series' event-time column (into the pond)\n"
-    "  --delimiter C         the CSV field delimiter: one character, or 'tab'\n"
-    "  --decimal-separator C '.' (default) or ','\n"
-    "  --null STRING         a CSV field read as NULL (repeatable)\n"
-    "  --skip N              lines before the CSV header line\n"
-    "  --timestamp-format FMT\n"
-    "                        how CSV times are written, strptime style\n"
-    "  -f, --fs FS           the pond file system to copy out of: data (default) or control\n"
-    "  -q, --quiet           no progress bar\n",
     "  pond copy bdock.csv /sites/BDock.series\n"
     "  pond copy --format table sites.parquet /meta/sites\n"
     "  pond copy jan.csv feb.csv /raw/\n"
@@ -174,166 +163,152 @@ static int on_progress(const pond_copy_progress *pr, void *payload)
     return 0;
 }
 
-int cmd_copy(int argc, char **argv, const cli_global *g)
+/* What the command line asks for. */
+typedef struct copy_args {
+    pond_copy_options copts; /* the CSV options and --timestamp-column go straight in */
+    int format;              /* --format: a pond_copy_format (POND_COPY_AUTO: not given) */
+    pond_fs fs;              /* -f: the file system to copy out of */
+    int quiet;
+    cli_list nulls;          /* --null STRING… */
+    int64_t skip;            /* --skip N; -1: not given */
+    char **srcs;             /* the operands but the last */
+    int nsrcs;
+    const char *dest;
+} copy_args;
+
+static const cli_choice copy_formats[] = {
+    {"data", POND_COPY_DATA}, {"table", POND_COPY_TABLE}, {"series", POND_COPY_SERIES}, {NULL, 0}};
+
+static int parse_delimiter(const char *cmd, const char *value, void *dest)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"timestamp-column", required_argument, NULL, 'T'},
-                                         {"fs", required_argument, NULL, 'f'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"delimiter", required_argument, NULL, 'D'},
-                                         {"decimal-separator", required_argument, NULL, 'P'},
-                                         {"null", required_argument, NULL, 'N'},
-                                         {"skip", required_argument, NULL, 'K'},
-                                         {"timestamp-format", required_argument, NULL, 'M'},
-                                         {NULL, 0, NULL, 0}};
-    pond_copy_options copts = POND_COPY_OPTIONS_INIT;
-    const char **nulls = NULL;
-    int csv_options = 0;
-    cli_bar bar;
-    int quiet = 0;
-    const char *format = NULL, *fs_word = NULL, *dest;
+    if (!strcmp(value, "tab") || !strcmp(value, "\\t"))
+        *(char *)dest = '\t';
+    else if (strlen(value) == 1)
+        *(char *)dest = value[0];
+    else
+        return cli_usage_error(cmd, "--delimiter is one ASCII character or 'tab', not '%s'",
+                               value);
+    return CLI_EXIT_OK;
+}
+
+static int parse_decimal_separator(const char *cmd, const char *value, void *dest)
+{
+    if (strcmp(value, ".") && strcmp(value, ","))
+        return cli_usage_error(cmd, "--decimal-separator is '.' or ',', not '%s'", value);
+    *(char *)dest = value[0];
+    return CLI_EXIT_OK;
+}
+
+/* Parse argv into *a: -1 when the command is done (*rc: --help printed, or a usage error). */
+static int parse_copy_args(int argc, char **argv, copy_args *a, int *rc)
+{
+    const cli_option table[] = {
+        CLI_OPT_CHOICE(0, "format", &a->format, copy_formats, "FORMAT",
+                       "data, table or series (into the pond)"),
+        CLI_OPT_STRING(0, "timestamp-column", &a->copts.timestamp_column, "NAME",
+                       "the series' event-time column (into the pond)"),
+        CLI_OPT_PARSE(0, "delimiter", &a->copts.delimiter, parse_delimiter, "C",
+                      "the CSV field delimiter: one character, or 'tab'"),
+        CLI_OPT_PARSE(0, "decimal-separator", &a->copts.decimal_separator,
+                      parse_decimal_separator, "C", "'.' (default) or ','"),
+        CLI_OPT_LIST(0, "null", &a->nulls, NULL, "STRING",
+                     "a CSV field read as NULL (repeatable)"),
+        CLI_OPT_INT(0, "skip", &a->skip, 0, INT64_MAX, "a number of lines", "N",
+                    "lines before the CSV header line"),
+        CLI_OPT_STRING(0, "timestamp-format", &a->copts.timestamp_format, "FMT",
+                       "how CSV times are written, strptime style"),
+        CLI_OPT_FS(&a->fs, "the pond file system to copy out of: data (default) or control"),
+        CLI_OPT_FLAG('q', "quiet", &a->quiet, "no progress bar"),
+        CLI_OPT_END,
+    };
+    int first = cli_parse_options(argc, argv, table, &help, rc);
+
+    if (first < 0)
+        return -1;
+    a->srcs = argv + first;
+    a->nsrcs = argc - first - 1;
+    a->dest = argv[argc - 1];
+    a->copts.format = (pond_copy_format)a->format;
+    a->copts.null_strings = a->nulls.items;
+    a->copts.nnull_strings = a->nulls.n;
+    if (a->skip >= 0)
+        a->copts.skip_lines = a->skip;
+    if (a->nsrcs < 1) {
+        *rc = cli_usage_error(argv[0], "need at least one SRC and a DEST");
+        return -1;
+    }
+    return 0;
+}
+
+static int is_host_path(const char *s)
+{
+    return !strncmp(s, HOST_PREFIX, strlen(HOST_PREFIX));
+}
+
+/* The options that only copying in takes are refused when copying out. */
+static int check_copy_out_args(const char *cmd, const copy_args *a)
+{
+    const pond_copy_options *o = &a->copts;
+    int csv_options = o->delimiter || o->decimal_separator || a->nulls.n || a->skip >= 0 ||
+                      o->timestamp_format;
+
+    if (a->format != POND_COPY_AUTO || o->timestamp_column || csv_options)
+        return cli_usage_error(cmd, "--format, --timestamp-column and the CSV options "
+                                    "apply to copying into the pond");
+    return CLI_EXIT_OK;
+}
+
+/* Copy the host files a->srcs (a "host:" prefix allowed) into the pond in one transaction,
+ * with the bar of the bytes read. */
+static int copy_in(const cli_global *g, copy_args *a)
+{
     const char **srcs = NULL;
-    pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
-    int c, nsrcs, rc = CLI_EXIT_OK;
+    cli_bar bar;
+    int rc;
 
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hf:q", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            rc = cli_print_help(&help);
-            goto done;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'F':
-            format = optarg;
-            break;
-        case 'T':
-            copts.timestamp_column = optarg;
-            break;
-        case 'f':
-            fs_word = optarg;
-            break;
-        case 'D':
-            csv_options = 1;
-            if (!strcmp(optarg, "tab") || !strcmp(optarg, "\\t"))
-                copts.delimiter = '\t';
-            else if (strlen(optarg) == 1)
-                copts.delimiter = optarg[0];
-            else {
-                rc = cli_usage_error(argv[0], "--delimiter is one ASCII character or 'tab', not '%s'",
-                                     optarg);
-                goto done;
-            }
-            break;
-        case 'P':
-            csv_options = 1;
-            if (strcmp(optarg, ".") && strcmp(optarg, ",")) {
-                rc = cli_usage_error(argv[0], "--decimal-separator is '.' or ',', not '%s'",
-                                     optarg);
-                goto done;
-            }
-            copts.decimal_separator = optarg[0];
-            break;
-        case 'N': {
-            const char **n = realloc(nulls, sizeof *n * (copts.nnull_strings + 1));
-            if (!n) {
-                rc = cli_error("out of memory");
-                goto done;
-            }
-            csv_options = 1;
-            nulls = n;
-            nulls[copts.nnull_strings++] = optarg;
-            copts.null_strings = nulls;
-            break;
-        }
-        case 'K': {
-            char *end;
-            long long v;
-            csv_options = 1;
-            errno = 0;
-            v = strtoll(optarg, &end, 10);
-            if (errno || end == optarg || *end || v < 0 || optarg[0] == '-' ||
-                optarg[0] == '+') {
-                rc = cli_usage_error(argv[0], "--skip is a number of lines, not '%s'", optarg);
-                goto done;
-            }
-            copts.skip_lines = v;
-            break;
-        }
-        case 'M':
-            csv_options = 1;
-            copts.timestamp_format = optarg;
-            break;
-        default:
-            rc = CLI_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (argc - optind < 2) {
-        rc = cli_usage_error(argv[0], "need at least one SRC and a DEST");
-        goto done;
-    }
-    nsrcs = argc - optind - 1;
-    dest = argv[argc - 1];
-    if (fs_word && pond_fs_parse(&fs, fs_word) != POND_OK) {
-        rc = cli_usage_error(argv[0], "%s", pond_error_last());
-        goto done;
-    }
-    if (format) {
-        if (!strcmp(format, "data"))
-            copts.format = POND_COPY_DATA;
-        else if (!strcmp(format, "table"))
-            copts.format = POND_COPY_TABLE;
-        else if (!strcmp(format, "series"))
-            copts.format = POND_COPY_SERIES;
-        else {
-            rc = cli_usage_error(argv[0], "unknown format '%s' (data, table or series)", format);
-            goto done;
-        }
-    }
-
-    if (!strncmp(dest, HOST_PREFIX, strlen(HOST_PREFIX))) {
-        if (format || copts.timestamp_column || csv_options) {
-            rc = cli_usage_error(argv[0], "--format, --timestamp-column and the CSV options "
-                                          "apply to copying into the pond");
-            goto done;
-        }
-        if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
-            goto done;
-        rc = copy_out(p, fs, argv + optind, nsrcs, dest + strlen(HOST_PREFIX));
-        goto done;
-    }
-
-    if (fs == POND_FS_CONTROL) {
-        rc = cli_error("cannot copy into the control file system: it is read-only");
-        goto done;
-    }
-    if (!(srcs = malloc(sizeof *srcs * (size_t)nsrcs))) {
-        rc = cli_error("out of memory");
-        goto done;
-    }
-    for (int i = 0; i < nsrcs; i++) {
-        const char *s = argv[optind + i];
-        srcs[i] = strncmp(s, HOST_PREFIX, strlen(HOST_PREFIX)) ? s : s + strlen(HOST_PREFIX);
-    }
+    if (a->fs == POND_FS_CONTROL)
+        return cli_error("cannot copy into the control file system: it is read-only");
+    if (!(srcs = malloc(sizeof *srcs * (size_t)a->nsrcs)))
+        return cli_error("out of memory");
+    for (int i = 0; i < a->nsrcs; i++)
+        srcs[i] = is_host_path(a->srcs[i]) ? a->srcs[i] + strlen(HOST_PREFIX) : a->srcs[i];
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         goto done;
-    cli_bar_init(&bar, quiet);
+    cli_bar_init(&bar, a->quiet);
     if (bar.on) {
-        copts.progress = on_progress;
-        copts.payload = &bar;
+        a->copts.progress = on_progress;
+        a->copts.payload = &bar;
     }
-    if (pond_copy_in(p, srcs, (size_t)nsrcs, dest, &copts) != POND_OK) {
+    if (pond_copy_in(p, srcs, (size_t)a->nsrcs, a->dest, &a->copts) != POND_OK) {
         cli_bar_clear(&bar);
         rc = cli_fail();
     }
-
 done:
-    free(nulls);
     free(srcs);
+    pond_close(p);
+    return rc;
+}
+
+int cmd_copy(int argc, char **argv, const cli_global *g)
+{
+    copy_args a = {POND_COPY_OPTIONS_INIT, POND_COPY_AUTO, POND_FS_DATA, 0, {NULL, 0}, -1,
+                   NULL, 0, NULL};
+    pond *p = NULL;
+    int rc;
+
+    if (parse_copy_args(argc, argv, &a, &rc) < 0)
+        goto done;
+    if (!is_host_path(a.dest)) {
+        rc = copy_in(g, &a);
+        goto done;
+    }
+    if ((rc = check_copy_out_args(argv[0], &a)) != CLI_EXIT_OK ||
+        (rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
+        goto done;
+    rc = copy_out(p, a.fs, a.srcs, a.nsrcs, a.dest + strlen(HOST_PREFIX));
+done:
+    cli_list_free(&a.nulls);
     pond_close(p);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond describe [-f data|control] [--format table|csv|json] PATTERN",
@@ -27,8 +28,6 @@ static const cli_help help = {
     "nested, times ISO-8601 UTC, the whole sha256); --format csv prints one record per\n"
     "version (path, type, timestamp_column, version, txn, rows, bytes, first_event,\n"
     "last_event, sha256, schema as JSON, factory, reads_as, node).",
-    "  -f, --fs FS           the file system: data (default) or control\n"
-    "  --format FORMAT       table (default), csv or json\n",
     "  pond describe /sites/BDock.series\n"
     "  pond describe '/sites/**'\n"
     "  pond describe --format json /sites/BDock.series\n",
@@ -407,36 +406,23 @@ static int describe_entry(const pond_entry_info *e, void *ctx)
 
 int cmd_describe(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"fs", required_argument, NULL, 'f'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {NULL, 0, NULL, 0}};
     describe_state st;
     pond_fs fs = POND_FS_DATA;
     pond *p = NULL;
-    int c, rc;
+    int rc, format = CLI_FORMAT_TABLE, first;
+    const cli_option table[] = {
+        CLI_OPT_FS(&fs, "the file system: data (default) or control"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json"),
+        CLI_OPT_END,
+    };
 
     memset(&st, 0, sizeof st);
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hf:", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'f':
-            if (pond_fs_parse(&fs, optarg) != POND_OK)
-                return cli_usage_error(argv[0], "%s", pond_error_last());
-            break;
-        case 'F':
-            if ((rc = cli_format_parse(argv[0], optarg, &st.format)) != CLI_EXIT_OK)
-                return rc;
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc)
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    st.format = (cli_format)format;
+    if (first >= argc)
         return cli_usage_error(argv[0], "no PATTERN given");
-    if (argc - optind > 1)
+    if (argc - first > 1)
         return cli_usage_error(argv[0], "too many arguments (quote the pattern: '/a/*')");
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
@@ -447,7 +433,7 @@ int cmd_describe(int argc, char **argv, const cli_global *g)
         cli_records_begin(&st.rec, st.format, stdout, csv_columns,
                           sizeof csv_columns / sizeof *csv_columns);
     st.p = p;
-    if (pond_glob(p, fs, argv[optind], POND_WITH_VERSIONS, describe_entry, &st) < 0)
+    if (pond_glob(p, fs, argv[first], POND_WITH_VERSIONS, describe_entry, &st) < 0)
         rc = cli_fail();
     if (st.format != CLI_FORMAT_TABLE && cli_records_end(&st.rec) != CLI_EXIT_OK && !rc)
         rc = CLI_EXIT_ERROR;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond export -p PATTERN [-p PATTERN…] -d DIR [--temporal LEVELS] [-f data|control]\n"
@@ -85,26 +86,6 @@ static const cli_help help = {
     "hive_partitioning=false to get exactly the columns that were exported.  With\n"
     "--capture-names, read_parquet('DIR/**/*.parquet', hive_partitioning=true) has the\n"
     "captures as columns too (site, res).",
-    "  -p, --pattern PATTERN   files to export (repeatable)\n"
-    "  -d, --dir DIR           the output directory (created when missing)\n"
-    "      --temporal LEVELS   split rows by year,month,day,hour,minute (a prefix of that)\n"
-    "  -f, --fs FS             data (default) or control (the transaction log)\n"
-    "      --start-time T      first event time to export (inclusive)\n"
-    "      --end-time T        event time to stop at (exclusive)\n"
-    "      --timezone TZ       time zone of the calendar partitions (default UTC)\n"
-    "      --capture-names NAMES\n"
-    "                          write capture i as NAME_i=value (NAMES: site,res)\n"
-    "      --overwrite         replace outputs that exist (each as a whole)\n"
-    "      --update            rewrite only the outputs (and partitions) whose sources or\n"
-    "                          options changed since the export that wrote DIR's manifest\n"
-    "      --dry-run           list each file that would be written and its source; write\n"
-    "                          nothing\n"
-    "      --dump-tables DIR2  write every context table as DIR2/<table>.parquet, once\n"
-    "                          the export is in place (an existing one needs --overwrite)\n"
-    "      --pipeline FILE     run the stages of a pipeline file (YAML)\n"
-    "  -t, --template SPEC     add a template stage after the data export\n"
-    "  -v, --var KEY=VALUE     a template variable (repeatable)\n"
-    "  -q, --quiet             no stage reports or progress on standard error\n",
     "  pond export -p '/sites/*/res=1d.series' -d out --temporal year,month,day\n"
     "  pond export -p '/sites/**/*.series' -d out --start-time 2024-07-01 --end-time 2024-08-01\n"
     "  pond export -p '/sites/*/*.series' -d out --temporal year,month,day \\\n"
@@ -157,147 +138,125 @@ static int on_dry_run_file(const pond_export_file *f, void *payload)
     return 0;
 }
 
-int cmd_export(int argc, char **argv, const cli_global *g)
+/* A --var is KEY=VALUE. */
+static int check_var(const char *cmd, const char *value, void *list)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"pattern", required_argument, NULL, 'p'},
-                                             {"dir", required_argument, NULL, 'd'},
-                                             {"temporal", required_argument, NULL, 'T'},
-                                             {"fs", required_argument, NULL, 'f'},
-                                             {"start-time", required_argument, NULL, 's'},
-                                             {"end-time", required_argument, NULL, 'e'},
-                                             {"timezone", required_argument, NULL, 'z'},
-                                             {"overwrite", no_argument, NULL, 'O'},
-                                             {"update", no_argument, NULL, 'U'},
-                                             {"dry-run", no_argument, NULL, 'n'},
-                                             {"dump-tables", required_argument, NULL, 'D'},
-                                             {"pipeline", required_argument, NULL, 'P'},
-                                             {"template", required_argument, NULL, 't'},
-                                             {"var", required_argument, NULL, 'v'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"capture-names", required_argument, NULL, 'C'},
-                                             {NULL, 0, NULL, 0}};
-    pond_export_options o = POND_EXPORT_OPTIONS_INIT;
-    const char **patterns = NULL, **vars = NULL;
-    size_t npatterns = 0, nvars = 0;
-    int quiet = 0, c, rc = CLI_EXIT_OK;
+    (void)list;
+    if (!strchr(value, '=') || value[0] == '=')
+        return cli_usage_error(cmd, "bad variable '%s': expected KEY=VALUE", value);
+    return CLI_EXIT_OK;
+}
+
+/* What the command line asks for: most options go straight into the export's options. */
+typedef struct export_args {
+    pond_export_options o;
+    cli_list patterns; /* -p PATTERN… */
+    cli_list vars;     /* -v KEY=VALUE… */
+    int quiet;
+} export_args;
+
+/* Parse argv into *a: -1 when the command is done (*rc: --help printed, or a usage error). */
+static int parse_export_args(int argc, char **argv, export_args *a, int *rc)
+{
+    pond_export_options *o = &a->o;
+    const cli_option table[] = {
+        CLI_OPT_LIST('p', "pattern", &a->patterns, NULL, "PATTERN",
+                     "files to export (repeatable)"),
+        CLI_OPT_STRING('d', "dir", &o->dir, "DIR", "the output directory (created when missing)"),
+        CLI_OPT_STRING(0, "temporal", &o->temporal, "LEVELS",
+                       "split rows by year,month,day,hour,minute (a prefix of that)"),
+        CLI_OPT_FS(&o->fs, "data (default) or control (the transaction log)"),
+        CLI_OPT_STRING(0, "start-time", &o->start_time, "T",
+                       "first event time to export (inclusive)"),
+        CLI_OPT_STRING(0, "end-time", &o->end_time, "T", "event time to stop at (exclusive)"),
+        CLI_OPT_STRING(0, "timezone", &o->timezone, "TZ",
+                       "time zone of the calendar partitions (default UTC)"),
+        CLI_OPT_STRING(0, "capture-names", &o->capture_names, "NAMES",
+                       "write capture i as NAME_i=value (NAMES: site,res)"),
+        CLI_OPT_FLAG(0, "overwrite", &o->overwrite, "replace outputs that exist (each as a whole)"),
+        CLI_OPT_FLAG(0, "update", &o->update,
+                     "rewrite only the outputs (and partitions) whose sources or\n"
+                     "options changed since the export that wrote DIR's manifest"),
+        CLI_OPT_FLAG(0, "dry-run", &o->dry_run,
+                     "list each file that would be written and its source; write\n"
+                     "nothing"),
+        CLI_OPT_STRING(0, "dump-tables", &o->dump_tables_dir, "DIR2",
+                       "write every context table as DIR2/<table>.parquet, once\n"
+                       "the export is in place (an existing one needs --overwrite)"),
+        CLI_OPT_STRING(0, "pipeline", &o->pipeline_file, "FILE",
+                       "run the stages of a pipeline file (YAML)"),
+        CLI_OPT_STRING('t', "template", &o->template_spec, "SPEC",
+                       "add a template stage after the data export"),
+        CLI_OPT_LIST('v', "var", &a->vars, check_var, "KEY=VALUE",
+                     "a template variable (repeatable)"),
+        CLI_OPT_FLAG('q', "quiet", &a->quiet, "no stage reports or progress on standard error"),
+        CLI_OPT_END,
+    };
+    int first = cli_parse_options(argc, argv, table, &help, rc);
+
+    if (first < 0)
+        return -1;
+    if (first < argc) {
+        *rc = cli_usage_error(argv[0], "unexpected argument '%s' (patterns go after -p)",
+                              argv[first]);
+        return -1;
+    }
+    o->patterns = a->patterns.items;
+    o->npatterns = a->patterns.n;
+    o->vars = a->vars.items;
+    o->nvars = a->vars.n;
+    return 0;
+}
+
+/* The options that must go together or not at all, and the times: errors of the user,
+ * found before the pond is opened. */
+static int check_export_args(const char *cmd, const pond_export_options *o)
+{
     int64_t t;
+
+    if (!o->dir)
+        return cli_usage_error(cmd, "no output directory: use -d DIR");
+    if (!o->npatterns && !o->pipeline_file)
+        return cli_usage_error(cmd, "no pattern: use -p PATTERN");
+    if (o->pipeline_file && o->template_spec)
+        return cli_usage_error(cmd, "use --pipeline or --template, not both");
+    if ((o->start_time && pond_time_parse(&t, o->start_time) != POND_OK) ||
+        (o->end_time && pond_time_parse(&t, o->end_time) != POND_OK))
+        return cli_fail();
+    return CLI_EXIT_OK;
+}
+
+/* Run the export, its reports on stderr (unless quiet) and the dry-run listing on stdout. */
+static int run_export(const cli_global *g, export_args *a)
+{
     pond *p = NULL;
     cli_bar bar;
+    int rc;
 
-    /* At most argc patterns or variables. */
-    if (!(patterns = calloc((size_t)argc, sizeof *patterns)) ||
-        !(vars = calloc((size_t)argc, sizeof *vars))) {
-        rc = cli_error("out of memory");
-        goto done;
-    }
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hp:d:f:t:v:q", longopts)) != -1) {
-        switch (c) {
-        case 'h':
-            rc = cli_print_help(&help);
-            goto done;
-        case 'p':
-            patterns[npatterns++] = optarg;
-            break;
-        case 'd':
-            o.dir = optarg;
-            break;
-        case 'T':
-            o.temporal = optarg;
-            break;
-        case 'f':
-            if (pond_fs_parse(&o.fs, optarg) != POND_OK) {
-                rc = cli_usage_error(argv[0], "%s", pond_error_last());
-                goto done;
-            }
-            break;
-        case 's':
-            o.start_time = optarg;
-            break;
-        case 'e':
-            o.end_time = optarg;
-            break;
-        case 'z':
-            o.timezone = optarg;
-            break;
-        case 'O':
-            o.overwrite = 1;
-            break;
-        case 'U':
-            o.update = 1;
-            break;
-        case 'n':
-            o.dry_run = 1;
-            break;
-        case 'D':
-            o.dump_tables_dir = optarg;
-            break;
-        case 'P':
-            o.pipeline_file = optarg;
-            break;
-        case 't':
-            o.template_spec = optarg;
-            break;
-        case 'v':
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                rc = cli_usage_error(argv[0], "bad variable '%s': expected KEY=VALUE", optarg);
-                goto done;
-            }
-            vars[nvars++] = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'C':
-            o.capture_names = optarg;
-            break;
-        default:
-            rc = CLI_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (optind < argc) {
-        rc = cli_usage_error(argv[0], "unexpected argument '%s' (patterns go after -p)",
-                             argv[optind]);
-        goto done;
-    }
-    if (!o.dir) {
-        rc = cli_usage_error(argv[0], "no output directory: use -d DIR");
-        goto done;
-    }
-    if (!npatterns && !o.pipeline_file) {
-        rc = cli_usage_error(argv[0], "no pattern: use -p PATTERN");
-        goto done;
-    }
-    if (o.pipeline_file && o.template_spec) {
-        rc = cli_usage_error(argv[0], "use --pipeline or --template, not both");
-        goto done;
-    }
-    /* Bad times are the user's error, found before the pond is opened. */
-    if ((o.start_time && pond_time_parse(&t, o.start_time) != POND_OK) ||
-        (o.end_time && pond_time_parse(&t, o.end_time) != POND_OK)) {
-        rc = cli_fail();
-        goto done;
-    }
-    o.patterns = patterns;
-    o.npatterns = npatterns;
-    o.vars = vars;
-    o.nvars = nvars;
-    cli_bar_init(&bar, quiet);
-    o.progress = quiet ? NULL : on_event;
-    o.dry_run_file = on_dry_run_file;
-    o.payload = &bar;
+    cli_bar_init(&bar, a->quiet);
+    a->o.progress = a->quiet ? NULL : on_event;
+    a->o.dry_run_file = on_dry_run_file;
+    a->o.payload = &bar;
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
-        goto done;
-    if (pond_export(NULL, p, &o) != POND_OK) {
+        return rc;
+    if (pond_export(NULL, p, &a->o) != POND_OK) {
         cli_bar_clear(&bar);
         rc = cli_fail();
     }
     fflush(stdout);
-done:
     pond_close(p);
-    free(patterns);
-    free(vars);
+    return rc;
+}
+
+int cmd_export(int argc, char **argv, const cli_global *g)
+{
+    export_args a = {POND_EXPORT_OPTIONS_INIT, {NULL, 0}, {NULL, 0}, 0};
+    int rc;
+
+    if (parse_export_args(argc, argv, &a, &rc) == 0 &&
+        (rc = check_export_args(argv[0], &a.o)) == CLI_EXIT_OK)
+        rc = run_export(g, &a);
+    cli_list_free(&a.patterns);
+    cli_list_free(&a.vars);
     return rc;
 }

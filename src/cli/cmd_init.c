@@ -6,6 +6,7 @@
  * two at once exactly one succeeds; a failed or killed one leaves nothing in the way).
  */
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond init [PATH]",
@@ -16,29 +17,21 @@ static const cli_help help = {
     "directory at once exactly one succeeds, the other says the directory is being\n"
     "initialised or is a pond; an init that fails or is killed leaves nothing that keeps the\n"
     "next one from succeeding.",
-    NULL,
     "  pond init /srv/ponds/noyo\n"
     "  POND=/srv/ponds/noyo pond init\n",
 };
 
 int cmd_init(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    const cli_option table[] = {CLI_OPT_END}; /* --help only */
     const char *path;
-    int c;
+    int rc, first;
 
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "h", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (argc - optind > 1)
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    if (argc - first > 1)
         return cli_usage_error(argv[0], "too many arguments");
-    path = optind < argc ? argv[optind] : g->pond_path;
+    path = first < argc ? argv[first] : g->pond_path;
     if (!path || !*path)
         return cli_usage_error(argv[0], "no pond given: name PATH, or use --pond PATH or POND");
     if (pond_init(path) != POND_OK)

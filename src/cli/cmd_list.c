@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond list [-l] [-f data|control] [--format table|csv|json] [PATTERN]",
@@ -26,9 +27,6 @@ static const cli_help help = {
     "the entry, and the path.  --format csv or json prints these as records, one per entry:\n"
     "path, type, versions, size, rows, txn, target (of a symlink), factory, reads_as and\n"
     "node (of dynamic entries); a field that does not apply is empty (csv) or null (json).",
-    "  -l, --long            long listing\n"
-    "  --format FORMAT       table (default), csv or json (one array of objects)\n"
-    "  -f, --fs FS           the file system: data (default) or control (the transaction log)\n",
     "  pond list\n"
     "  pond list -l '/sites/**'\n"
     "  pond list '/sites/*/res=*.series'\n"
@@ -166,43 +164,27 @@ static int list_pattern(pond *p, pond_fs fs, const char *pattern, list_state *st
 
 int cmd_list(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"long", no_argument, NULL, 'l'},
-                                         {"fs", required_argument, NULL, 'f'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {NULL, 0, NULL, 0}};
     list_state st;
     pond_fs fs = POND_FS_DATA;
     const char *pattern = NULL;
     char *children = NULL;
     pond *p = NULL;
-    int c, rc;
+    int rc, format = CLI_FORMAT_TABLE, first;
 
     memset(&st, 0, sizeof st);
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hlf:", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'l':
-            st.is_long = 1;
-            break;
-        case 'f':
-            if (pond_fs_parse(&fs, optarg) != POND_OK)
-                return cli_usage_error(argv[0], "%s", pond_error_last());
-            break;
-        case 'F':
-            if ((rc = cli_format_parse(argv[0], optarg, &st.format)) != CLI_EXIT_OK)
-                return rc;
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (argc - optind > 1)
+    const cli_option table[] = {
+        CLI_OPT_FLAG('l', "long", &st.is_long, "long listing"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one array of objects)"),
+        CLI_OPT_FS(&fs, "the file system: data (default) or control (the transaction log)"),
+        CLI_OPT_END,
+    };
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    st.format = (cli_format)format;
+    if (argc - first > 1)
         return cli_usage_error(argv[0], "too many arguments (quote the pattern: '/a/*')");
-    if (optind < argc)
-        pattern = argv[optind];
+    if (first < argc)
+        pattern = argv[first];
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
     if (st.format != CLI_FORMAT_TABLE)

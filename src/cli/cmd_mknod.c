@@ -3,6 +3,7 @@
  * (docs/derived.md).  One transaction; a bad config changes nothing.
  */
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond mknod FACTORY PATH --config FILE [--overwrite]",
@@ -17,8 +18,6 @@ static const cli_help help = {
     "and stored in the pond as the node's config, versioned like a file.  The node reads the\n"
     "current versions of its sources whenever it is read (list, describe, cat, copy, export).\n"
     "See docs/derived.md for the keys of each factory.",
-    "      --config FILE     the node's config (YAML); required\n"
-    "      --overwrite       PATH is a node already: store FILE as its new config version\n",
     "  pond mknod temporal-reduce /reduced --config reduce.yaml\n"
     "  pond mknod sql-derived-series /derived/fahrenheit.series --config f.yaml\n"
     "  pond mknod temporal-reduce /reduced --config reduce2.yaml --overwrite\n",
@@ -26,41 +25,30 @@ static const cli_help help = {
 
 int cmd_mknod(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {"overwrite", no_argument, NULL, 'o'},
-                                         {NULL, 0, NULL, 0}};
     pond_mknod_options mo = POND_MKNOD_OPTIONS_INIT;
     const char *config = NULL;
     pond *p = NULL;
-    int c, rc;
+    int rc, first;
+    const cli_option table[] = {
+        CLI_OPT_STRING(0, "config", &config, "FILE", "the node's config (YAML); required"),
+        CLI_OPT_FLAG(0, "overwrite", &mo.overwrite,
+                     "PATH is a node already: store FILE as its new config version"),
+        CLI_OPT_END,
+    };
 
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "h", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'c':
-            config = optarg;
-            break;
-        case 'o':
-            mo.overwrite = 1;
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind >= argc)
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    if (first >= argc)
         return cli_usage_error(argv[0], "no FACTORY given");
-    if (optind + 1 >= argc)
+    if (first + 1 >= argc)
         return cli_usage_error(argv[0], "no PATH given");
-    if (optind + 2 < argc)
-        return cli_usage_error(argv[0], "too many operands: '%s'", argv[optind + 2]);
+    if (first + 2 < argc)
+        return cli_usage_error(argv[0], "too many operands: '%s'", argv[first + 2]);
     if (!config)
         return cli_usage_error(argv[0], "--config FILE is required");
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
-    if (pond_mknod(p, argv[optind], argv[optind + 1], config, &mo) != POND_OK)
+    if (pond_mknod(p, argv[first], argv[first + 1], config, &mo) != POND_OK)
         rc = cli_fail();
     pond_close(p);
     return rc;

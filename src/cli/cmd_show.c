@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_options.h"
 
 static const cli_help help = {
     "pond show [-v] [--format table|csv|json]",
@@ -16,8 +17,6 @@ static const cli_help help = {
     "time and variables.  The same records are the control file system (pond list -f control).\n"
     "--format csv or json prints every transaction as a record: seq, id, start_time,\n"
     "end_time (ISO-8601 UTC), status, command and variables (a JSON object; in csv its text).",
-    "  -v, --verbose         also print each transaction's id, end time and variables\n"
-    "  --format FORMAT       table (default), csv or json (one array of objects)\n",
     "  pond show\n"
     "  pond show -v\n"
     "  pond show --format json\n",
@@ -61,33 +60,22 @@ static int print_txn(const pond_txn_info *t, void *ctx)
 
 int cmd_show(int argc, char **argv, const cli_global *g)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                         {"verbose", no_argument, NULL, 'v'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {NULL, 0, NULL, 0}};
     pond *p = NULL;
     show_state st;
-    int c, rc;
+    int rc, format = CLI_FORMAT_TABLE, first;
 
     memset(&st, 0, sizeof st);
-    cli_options_begin();
-    while ((c = cli_next_option(argc, argv, "hv", opts)) != -1) {
-        switch (c) {
-        case 'h':
-            return cli_print_help(&help);
-        case 'v':
-            st.verbose = 1;
-            break;
-        case 'F':
-            if ((rc = cli_format_parse(argv[0], optarg, &st.format)) != CLI_EXIT_OK)
-                return rc;
-            break;
-        default:
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+    const cli_option table[] = {
+        CLI_OPT_FLAG('v', "verbose", &st.verbose,
+                     "also print each transaction's id, end time and variables"),
+        CLI_OPT_FORMAT(&format, "table (default), csv or json (one array of objects)"),
+        CLI_OPT_END,
+    };
+    if ((first = cli_parse_options(argc, argv, table, &help, &rc)) < 0)
+        return rc;
+    st.format = (cli_format)format;
+    if (first < argc)
+        return cli_usage_error(argv[0], "unexpected argument '%s'", argv[first]);
     if ((rc = cli_open_pond(&p, g)) != CLI_EXIT_OK)
         return rc;
     if (st.format != CLI_FORMAT_TABLE)

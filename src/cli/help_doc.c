@@ -3,10 +3,12 @@
  * texts, so that the three never disagree.  The build runs `pond --help-man FILE DATE` and
  * `pond --help-completion FILE` (hidden options, main.c) and installs both.
  *
- * The one source is each command's cli_help (in its cmd_<name>.c) and the command table in
- * main.c.  Adding a command: give it a cli_help printed by cli_print_help on --help and a
- * row in main.c's table; it then has a section in the man page and completes.  Adding an
- * option: add its line to the cli_help options text, in the layout every command uses:
+ * The one source is each command's cli_help and option table (in its cmd_<name>.c) and the
+ * command table in main.c.  Adding a command: give it a cli_help and an option table, which
+ * cli_parse_options prints on --help, and a row in main.c's table; it then has a section in
+ * the man page and completes.  Adding an option: add its entry, with its arg and help, to
+ * the command's table; cli_write_option_lines (cli/cli_options.c) writes its line in the
+ * layout every command uses:
  *
  *     "  -s, --long ARG        help text\n"        short and long form
  *     "      --long ARG        help text\n"        long form only
@@ -275,9 +277,9 @@ int cli_doc_man(FILE *f, const cli_doc *d)
             fputs(".PP\n", f);
             roff_text(f, c->help->description);
         }
-        if (c->help->options && *c->help->options) {
+        if (c->options && *c->options) {
             fputs(".PP\nOptions (besides those every command takes):\n", f);
-            roff_options(f, c->help->options);
+            roff_options(f, c->options);
         }
         if (c->help->examples) {
             fputs(".PP\nExamples:\n", f);
@@ -428,10 +430,10 @@ int cli_doc_completion(FILE *f, const cli_doc *d)
             continue;
         }
         fputs("        case $prev in\n", f);
-        completion_values(f, c->help->usage, c->help->options ? c->help->options : "",
+        completion_values(f, c->help->usage, c->options ? c->options : "",
                           "        ");
         fputs("        *) ;;\n        esac\n        opts='", f);
-        completion_words(f, c->help->options ? c->help->options : "");
+        completion_words(f, c->options ? c->options : "");
         fputc(' ', f);
         completion_words(f, d->command_options);
         fputs("' ;;\n", f);

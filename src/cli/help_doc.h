@@ -12,6 +12,7 @@ typedef struct cli_doc_command {
     const char *name;
     const char *summary;
     const cli_help *help; /* NULL for `help` itself: it completes a command name */
+    const char *options;  /* its options lines (cli_write_option_lines); NULL for `help` */
 } cli_doc_command;
 
 typedef struct cli_doc_section {

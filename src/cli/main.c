@@ -83,11 +83,11 @@ static const char main_description[] =
     "The pond is the directory named by --pond PATH or the POND environment\n"
     "variable.  'pond help COMMAND' or 'pond COMMAND --help' describes a command.";
 static const char main_options[] =
-    "  --pond PATH           the pond to use (default: $POND)\n"
-    "  --wait SECONDS        how long a writing command waits for another writer\n"
+    "      --pond PATH       the pond to use (default: $POND)\n"
+    "      --wait SECONDS    how long a writing command waits for another writer\n"
     "                        (default " STR(CLI_DEFAULT_WAIT_S) "; 0: not at all)\n"
     "  -h, --help            show this help and exit\n"
-    "  --version             print pond's version and exit\n";
+    "      --version         print pond's version and exit\n";
 static const char main_concurrency[] =
     "Commands that only read (list, describe, cat, show, check, the reading side of\n"
     "export) never wait, whatever else runs.  One command writes at a time; another\n"
@@ -126,41 +126,45 @@ static int write_doc(int man, const char *path, const char *date)
          "(the export and pipelines), templates.md (templates), api.md (the library)."},
     };
     cli_doc_command docs[NCOMMANDS];
+    cli_help_collected got[NCOMMANDS];
     cli_global g = {NULL, NULL, 0};
     cli_doc d = {pond_version(NULL, NULL, NULL), date ? date : "", main_tagline, main_synopsis,
                  main_description, main_options, cli_common_options, docs, NCOMMANDS,
                  sections, sizeof sections / sizeof *sections};
-    FILE *f;
-    int rc;
+    FILE *f = NULL;
+    int rc = CLI_EXIT_OK;
 
+    memset(got, 0, sizeof got);
     for (size_t i = 0; i < NCOMMANDS; i++) {
         char name[32], opt[] = "--help", *sub[] = {name, opt, NULL};
-        const cli_help *h = NULL;
         docs[i].name = commands[i].name;
         docs[i].summary = commands[i].summary;
         docs[i].help = NULL;
+        docs[i].options = NULL;
         if (commands[i].fn == cmd_help)
             continue;
         snprintf(name, sizeof name, "%s", commands[i].name);
-        cli_help_collect = &h;
+        cli_help_collect = &got[i];
         commands[i].fn(2, sub, &g);
         cli_help_collect = NULL;
-        if (!h) {
-            fprintf(stderr, "pond: command '%s' has no help text\n", commands[i].name);
-            return CLI_EXIT_ERROR;
+        if (!got[i].help || !got[i].options) {
+            rc = cli_error("command '%s' has no help text", commands[i].name);
+            goto done;
         }
-        docs[i].help = h;
+        docs[i].help = got[i].help;
+        docs[i].options = got[i].options;
     }
     if (!(f = strcmp(path, "-") ? fopen(path, "w") : stdout)) {
-        fprintf(stderr, "pond: cannot write '%s': %s\n", path, strerror(errno));
-        return CLI_EXIT_ERROR;
+        rc = cli_error("cannot write '%s': %s", path, strerror(errno));
+        goto done;
     }
-    rc = man ? cli_doc_man(f, &d) : cli_doc_completion(f, &d);
-    if ((f == stdout ? fflush(f) : fclose(f)) != 0 || rc != 0) {
-        fprintf(stderr, "pond: cannot write '%s'\n", path);
-        return CLI_EXIT_ERROR;
-    }
-    return CLI_EXIT_OK;
+    if ((man ? cli_doc_man(f, &d) : cli_doc_completion(f, &d)) != 0 ||
+        (f == stdout ? fflush(f) : fclose(f)) != 0)
+        rc = cli_error("cannot write '%s'", path);
+done:
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        free(got[i].options);
+    return rc;
 }
 
 static int cmd_help(int argc, char **argv, const cli_global *g)

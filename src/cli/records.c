@@ -14,19 +14,6 @@
 
 #include "cli/cli.h"
 
-int cli_format_parse(const char *cmd, const char *word, cli_format *out)
-{
-    if (!strcmp(word, "table"))
-        *out = CLI_FORMAT_TABLE;
-    else if (!strcmp(word, "csv"))
-        *out = CLI_FORMAT_CSV;
-    else if (!strcmp(word, "json"))
-        *out = CLI_FORMAT_JSON;
-    else
-        return cli_usage_error(cmd, "unknown format '%s' (table, csv or json)", word);
-    return CLI_EXIT_OK;
-}
-
 void cli_csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {

@@ -71,6 +71,10 @@ static int read_struct(rd *r, int depth, int64_t *want, int *found)
                 return rc;
             id = unzigzag(v);
         }
+        /* Thrift field ids are i16: a wider one is not a footer (and cannot overflow id, to
+         * which the next header adds its delta). */
+        if (id < INT16_MIN || id > INT16_MAX)
+            return bad("field id out of range");
         if (want && id == 3 && type == T_I64) {
             if ((rc = varint(r, &v)) != POND_OK)
                 return rc;

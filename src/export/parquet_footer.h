@@ -8,7 +8,7 @@
  *
  * The parser reads only what it needs, checks every length against the bytes left, and nests
  * at most POND_PARQUET_MAX_DEPTH structures deep: any input ends in a result or POND_ECORRUPT
- * (tests/unit/test_export_parquet_footer.c, tests/fuzz/fuzz_parquet_footer.c).
+ * (tests/unit/test_export_parquet_footer.c, tests/fuzz/fuzz_export_parquet_footer.c).
  */
 #ifndef POND_EXPORT_PARQUET_FOOTER_H
 #define POND_EXPORT_PARQUET_FOOTER_H

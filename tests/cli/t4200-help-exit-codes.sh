@@ -4,7 +4,7 @@
 # missing value), each with a hint to run --help.
 . "$(dirname "$0")/lib.sh"
 
-commands="init mkdir copy list describe cat show check export"
+commands="init mkdir mknod copy list describe cat show check export"
 unset POND # --help needs no pond
 
 for c in $commands; do
@@ -32,6 +32,29 @@ expect_fail 2 "unknown option '-z'" pond list -lz
 expect_fail 2 "unknown format 'csv'" pond copy --format csv a /b
 expect_fail 2 "need at least one SRC and a DEST" pond copy onlyone
 expect_fail 2 "option '--pond' needs a value" pond list --pond
+
+# What the option tables (src/cli/cli_options.h) check and store, with each kind's message.
+expect_fail 2 "pond copy: --skip is a number of lines, not '-1'" pond copy --skip -1 a /b
+expect_fail 2 "--skip is a number of lines, not '12x'" pond copy --skip 12x a /b
+expect_fail 2 "pond list: unknown format 'xml' (table, csv or json)" pond list --format xml
+expect_fail 2 "unknown format 'csv' (data, table or series)" pond copy --format csv a /b
+expect_fail 2 "unknown file system 'x' (expected data or control)" pond describe -f x /a
+expect_fail 2 "bad variable 'title': expected KEY=VALUE" pond export -p /a -d "$TMP/o" -v title
+expect_fail 2 "unknown option '--long=yes'" pond list --long=yes
+expect_ok pond list --format=json
+check_eq "--name=value" "[]" "$(cat "$OUT")"
+expect_ok pond list --format csv --format json
+check_eq "the last value counts" "[]" "$(cat "$OUT")"
+expect_ok pond list -lf control
+check_contains "short options together, the last with its value" "$(cat "$OUT")" "/txn"
+expect_ok pond list --format json --help
+check_contains "--help after an option" "$(head -n 1 "$OUT")" "Usage: pond list"
+sensor_csv "$TMP/s.csv" 1721433600 3
+expect_ok pond copy "$TMP/s.csv" /a.series
+expect_ok pond copy "$TMP/s.csv" /b.series
+expect_ok pond export -q -p /a.series -d "$TMP/two" --pattern /b.series
+check_eq "a repeated option keeps every value" "a
+b" "$(ls "$TMP/two")"
 
 # The global options.
 expect_ok pond --help

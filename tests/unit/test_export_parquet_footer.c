@@ -107,6 +107,11 @@ TEST(handmade_bytes)
         deep[i] = 0x1c; /* struct in struct in … */
     CHECK(pond_parquet_metadata_rows(deep, sizeof deep, &rows) == POND_ECORRUPT);
     CHECK(strstr(pond_error_last(), "too deep") != NULL);
+    /* a field id past i16 in the long form, then a delta that would overflow it */
+    unsigned char wideid[] = {0x05, 0xf4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+                              0x00, 0xf5, 0x00, 0x00};
+    CHECK(pond_parquet_metadata_rows(wideid, sizeof wideid, &rows) == POND_ECORRUPT);
+    CHECK(strstr(pond_error_last(), "field id out of range") != NULL);
     unsigned char hugelist[] = {0x19, 0xf5, 0xff, 0xff, 0xff, 0xff, 0x0f}; /* 4 G i32s */
     CHECK(pond_parquet_metadata_rows(hugelist, sizeof hugelist, &rows) == POND_ECORRUPT);
 }
