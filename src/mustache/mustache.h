@@ -28,7 +28,7 @@ typedef struct pond_mustache pond_mustache;
  * Nesting alone cannot bound the work: sections 20 deep over one 10-item list found again
  * in every scope repeat 10^20 times.  Past either bound the render stops with POND_EINVALID
  * "origin:line:column: too much to render (…)" naming the tag it was at. */
-#define POND_MUSTACHE_MAX_STEPS 50000000
+#define POND_MUSTACHE_MAX_STEPS 10000000
 #define POND_MUSTACHE_MAX_OUTPUT (256u << 20)
 
 /* Return the source of the partial or parent called name as a malloc'd string, with *origin
