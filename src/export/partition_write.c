@@ -152,10 +152,145 @@ static int make_dirs(pond_buf *path, const char *out, const char *rel, const cha
     return POND_OK;
 }
 
+/* The length of f's key directory in f->src (up to its last '/'). */
+static size_t key_dir_len(const pond_written_file *f)
+{
+    const char *slash = strrchr(f->src, '/');
+    return slash ? (size_t)(slash - f->src) : 0;
+}
+
+static int same_partition(const pond_written_file *a, const pond_written_file *b)
+{
+    return a->src_index == b->src_index && strcmp(a->final, b->final) == 0;
+}
+
+/* The mode of the directories pond makes (0777 & ~umask), when DuckDB's (0755 & ~umask)
+ * differs from it: learnt once, from out (made by pond) and the first key directory. */
+typedef struct dir_mode {
+    int known, fix;
+    mode_t mode;
+} dir_mode;
+
+static int learn_dir_mode(dir_mode *m, const char *out, const char *key_dir)
+{
+    struct stat a, b;
+    const char *bad = stat(out, &a) != 0 ? out : stat(key_dir, &b) != 0 ? key_dir : NULL;
+    if (bad)
+        return pond_error_set(POND_ERROR, "cannot stat '%s': %s", bad, strerror(errno));
+    m->known = 1;
+    m->mode = a.st_mode & 07777;
+    m->fix = m->mode != (b.st_mode & 07777);
+    return POND_OK;
+}
+
+/* Rename the key directory of v[0..n) (one partition, all in that directory) to out/final,
+ * then its files to their names; *moved 0 (nothing done) when out/final exists already. */
+static int move_key_dir(pond_written_file *v, size_t n, const char *out, dir_mode *mode,
+                        pond_buf *from, pond_buf *to, int *moved)
+{
+    int rc;
+    size_t len = key_dir_len(&v[0]);
+
+    *moved = 0;
+    pond_buf_clear(from);
+    pond_buf_clear(to);
+    if ((rc = pond_buf_printf(from, "%.*s", (int)len, v[0].src)) ||
+        (rc = pond_buf_printf(to, "%s/%s", out, v[0].final)))
+        return rc;
+    if (!mode->known && (rc = learn_dir_mode(mode, out, from->ptr)))
+        return rc;
+    if (rename(from->ptr, to->ptr) != 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY)
+            return POND_OK;
+        return pond_error_set(POND_ERROR, "cannot rename '%s' to '%s': %s", from->ptr, to->ptr,
+                              strerror(errno));
+    }
+    *moved = 1;
+    /* the partition directory's mode as if pond had made it */
+    if (mode->fix && chmod(to->ptr, mode->mode) != 0)
+        return pond_error_set(POND_ERROR, "cannot chmod '%s': %s", to->ptr, strerror(errno));
+    /* data_<i> to data, data_1 …: in ascending i, so a name is free before it is taken */
+    for (size_t k = 0; k < n; k++) {
+        const char *base = v[k].src + len + 1, *want = strrchr(v[k].name, '/') + 1;
+        if (strcmp(base, want) == 0)
+            continue;
+        pond_buf_clear(from);
+        pond_buf_clear(to);
+        if ((rc = pond_buf_printf(from, "%s/%s/%s", out, v[0].final, base)) ||
+            (rc = pond_buf_printf(to, "%s/%s", out, v[k].name)) ||
+            (rc = pond_fs_rename(from->ptr, to->ptr)))
+            return rc;
+    }
+    return POND_OK;
+}
+
+/* Move the files v[0..n) of one partition to out/<name> one by one, then remove their key
+ * directories. */
+static int move_files(pond_written_file *v, size_t n, const char *out, pond_buf *to)
+{
+    int rc;
+
+    for (size_t k = 0; k < n; k++) {
+        pond_buf_clear(to);
+        if ((rc = pond_buf_printf(to, "%s/%s", out, v[k].name)) ||
+            (rc = pond_fs_rename(v[k].src, to->ptr)))
+            return rc;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t len = key_dir_len(&v[k]);
+        if (!len || (k + 1 < n && key_dir_len(&v[k + 1]) == len &&
+                     strncmp(v[k + 1].src, v[k].src, len) == 0))
+            continue; /* not the last of its directory */
+        v[k].src[len] = '\0';
+        int bad = rmdir(v[k].src) != 0 && errno != ENOTEMPTY && errno != EEXIST;
+        if (bad)
+            rc = pond_error_set(POND_ERROR, "cannot remove '%s': %s", v[k].src, strerror(errno));
+        v[k].src[len] = '/';
+        if (bad)
+            return rc;
+    }
+    return POND_OK;
+}
+
+/* Place v[0..n), the files of one partition (sorted by n), in out; prev: the name of the
+ * previous file placed in out (its directories exist), or NULL.  When the partition's files
+ * are all of one key directory (they are unless DuckDB wrote one key in two COPYs), that
+ * directory, which holds nothing else, becomes the partition directory: one rename of the
+ * directory and one of each file whose name changes, instead of a mkdir, a rename per file
+ * and an rmdir (on ext4 the inode made and the one freed are what cost, see bench/README.md). */
+static int place_partition(pond_written_file *v, size_t n, const char *out, const char *prev,
+                           dir_mode *mode, pond_buf *from, pond_buf *to)
+{
+    int rc, moved = 0, one_dir = key_dir_len(&v[0]) > 0;
+
+    for (size_t k = 0; k < n; k++) {
+        pond_buf_clear(to);
+        rc = k ? pond_buf_printf(to, "%s/data_%zu.parquet", v[k].final, k)
+               : pond_buf_printf(to, "%s/data.parquet", v[k].final);
+        if (rc != POND_OK || !(v[k].name = pond_buf_detach(to)))
+            return rc ? rc : pond_error_oom();
+        if (k && (key_dir_len(&v[k]) != key_dir_len(&v[0]) ||
+                  strncmp(v[k].src, v[0].src, key_dir_len(&v[0])) != 0))
+            one_dir = 0;
+    }
+    if (one_dir) {
+        /* the levels above the partition directory */
+        if ((rc = make_dirs(from, out, v[0].final, prev)) ||
+            (rc = move_key_dir(v, n, out, mode, from, to, &moved)))
+            return rc;
+        if (moved)
+            return POND_OK;
+    }
+    if ((rc = make_dirs(from, out, v[0].name, prev)))
+        return rc;
+    return move_files(v, n, out, to);
+}
+
 int pond_written_place(pond_written *w, int nlevels, const char *const *outs, size_t nouts)
 {
     int rc = POND_OK;
     pond_buf name = POND_BUF_INIT, to = POND_BUF_INIT, dir = POND_BUF_INIT;
+    dir_mode mode = {0, 0, 0};
 
     /* final directory names first, for sorting */
     for (size_t i = 0; i < w->n; i++) {
@@ -177,52 +312,27 @@ int pond_written_place(pond_written *w, int nlevels, const char *const *outs, si
     }
     if (w->n > 1)
         qsort(w->v, w->n, sizeof *w->v, cmp_file);
-    for (size_t i = 0, k = 0; i < w->n; i++) {
-        pond_written_file *f = &w->v[i];
-        const pond_written_file *prev = i ? &w->v[i - 1] : NULL;
-        const char *out = outs[f->src_index];
-        if ((rc = pond_parquet_file_rows(f->src, &f->rows)) != POND_OK)
+    for (size_t i = 0; i < w->n; i++)
+        if ((rc = pond_parquet_file_rows(w->v[i].src, &w->v[i].rows)) != POND_OK)
             goto done;
+    for (size_t i = 0, j; i < w->n; i = j) {
+        pond_written_file *f = &w->v[i];
         if (nlevels == 0) {
+            j = i + 1;
             if (!(f->name = strdup(f->final))) {
                 rc = pond_error_oom();
                 goto done;
             }
             continue;
         }
-        int same_dir = prev && prev->src_index == f->src_index && strcmp(prev->final, f->final) == 0;
-        k = same_dir ? k + 1 : 0;
-        pond_buf_clear(&name);
-        rc = k ? pond_buf_printf(&name, "%s/data_%zu.parquet", f->final, k)
-               : pond_buf_printf(&name, "%s/data.parquet", f->final);
-        if (rc != POND_OK)
-            goto done;
+        for (j = i + 1; j < w->n && same_partition(&w->v[j - 1], &w->v[j]); j++)
+            ;
         /* prev's directories exist when it is of the same output */
-        if ((rc = make_dirs(&dir, out, name.ptr,
-                            prev && prev->src_index == f->src_index ? prev->name : NULL)))
+        const pond_written_file *prev = i && w->v[i - 1].src_index == f->src_index ? &w->v[i - 1]
+                                                                                    : NULL;
+        if ((rc = place_partition(f, j - i, outs[f->src_index], prev ? prev->name : NULL, &mode,
+                                  &dir, &to)) != POND_OK)
             goto done;
-        pond_buf_clear(&to);
-        if ((rc = pond_buf_printf(&to, "%s/%s", out, name.ptr)) != POND_OK ||
-            (rc = pond_fs_rename(f->src, to.ptr)) != POND_OK)
-            goto done;
-        /* the key directory, once its last file has gone */
-        const pond_written_file *next = i + 1 < w->n ? &w->v[i + 1] : NULL;
-        char *slash = strrchr(f->src, '/');
-        if (slash && !(next && next->src_index == f->src_index &&
-                       strcmp(next->final, f->final) == 0)) {
-            *slash = '\0';
-            if (rmdir(f->src) != 0 && errno != ENOTEMPTY && errno != EEXIST) {
-                rc = pond_error_set(POND_ERROR, "cannot remove '%s': %s", f->src,
-                                    strerror(errno));
-                *slash = '/';
-                goto done;
-            }
-            *slash = '/';
-        }
-        if (!(f->name = pond_buf_detach(&name))) {
-            rc = pond_error_oom();
-            goto done;
-        }
     }
 done:
     pond_buf_free(&name);

@@ -7,8 +7,9 @@
  * pond_written_add_result() takes the names from the COPY's RETURN_FILES result; and
  * pond_written_place() gives each file its final name under its output
  *   <out>/year=2024/month=7/day=3/data.parquet, data_1.parquet … (DuckDB's order of n)
- * reads its row count from its footer (parquet_footer.h), creates each directory once and
- * removes the key directories.  Unpartitioned, the one file keeps its name.  The result, one
+ * reads its row count from its footer (parquet_footer.h) and renames each key directory to
+ * its partition directory (creating the levels above it once each; file by file into a
+ * partition directory that exists already).  Unpartitioned, the one file keeps its name.  The result, one
  * pond_written_file per output file, is what export_metadata records.
  */
 #ifndef POND_EXPORT_PARTITION_WRITE_H
