@@ -191,15 +191,21 @@ static int damaged(reader *r, const char *what)
                           r->where.len ? r->where.ptr : "", r->where.len ? ": " : "", what);
 }
 
+/* Field key of the object being read is missing or not what (e.g. "a string"). */
+static int not_a(reader *r, const char *key, const char *what)
+{
+    pond_buf msg = POND_BUF_INIT;
+    pond_buf_printf(&msg, "'%s' is missing or not %s", key, what);
+    int rc = damaged(r, msg.ptr);
+    pond_buf_free(&msg);
+    return rc;
+}
+
 static int get_str(reader *r, json_t *obj, const char *key, const char **out)
 {
     json_t *v = json_object_get(obj, key);
     if (!json_is_string(v)) {
-        pond_buf msg = POND_BUF_INIT;
-        pond_buf_printf(&msg, "'%s' is missing or not a string", key);
-        int rc = damaged(r, msg.ptr ? msg.ptr : key);
-        pond_buf_free(&msg);
-        return rc;
+        return not_a(r, key, "a string");
     }
     *out = json_string_value(v);
     return POND_OK;
@@ -215,11 +221,7 @@ static int get_int(reader *r, json_t *obj, const char *key, int *has, int64_t *o
         return POND_OK;
     }
     if (!json_is_integer(v)) {
-        pond_buf msg = POND_BUF_INIT;
-        pond_buf_printf(&msg, "'%s' is missing or not an integer", key);
-        int rc = damaged(r, msg.ptr ? msg.ptr : key);
-        pond_buf_free(&msg);
-        return rc;
+        return not_a(r, key, "an integer");
     }
     if (has)
         *has = 1;
@@ -247,11 +249,7 @@ static int get_array(reader *r, json_t *obj, const char *key, json_t **out)
 {
     *out = json_object_get(obj, key);
     if (!json_is_array(*out) || json_array_size(*out) > MAX_ENTRIES) {
-        pond_buf msg = POND_BUF_INIT;
-        pond_buf_printf(&msg, "'%s' is missing or not a list", key);
-        int rc = damaged(r, msg.ptr ? msg.ptr : key);
-        pond_buf_free(&msg);
-        return rc;
+        return not_a(r, key, "a list");
     }
     return POND_OK;
 }
